@@ -1,0 +1,132 @@
+import { CLOUDS, type Cloud, cloudOfHost } from './clouds';
+import { maskIkey } from './redact';
+
+/** A parsed connection string, with endpoints derived the way the SDKs derive them. */
+export interface ConnectionString {
+  /** Keys as given, with canonical casing. */
+  values: Record<string, string>;
+  instrumentationKey: string;
+  /** Masked, for logs. */
+  maskedIkey: string;
+  ingestionEndpoint: string;
+  liveEndpoint: string;
+  profilerEndpoint: string;
+  /** AADAudience when given, else the audience of the ingestion host's cloud. */
+  audience: string;
+  cloud: Cloud['name'] | 'custom';
+}
+
+export class ConnectionStringError extends Error {
+  constructor(
+    message: string,
+    readonly key?: string,
+    readonly position?: number,
+  ) {
+    super(message);
+    this.name = 'ConnectionStringError';
+  }
+}
+
+const KNOWN_KEYS = [
+  'InstrumentationKey',
+  'IngestionEndpoint',
+  'LiveEndpoint',
+  'ProfilerEndpoint',
+  'SnapshotEndpoint',
+  'EndpointSuffix',
+  'Location',
+  'AADAudience',
+  'Authorization',
+  'ApplicationId',
+];
+const CANONICAL = new Map(KNOWN_KEYS.map((k) => [k.toLowerCase(), k]));
+const MAX_LENGTH = 4096;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function splitPairs(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  let position = 0;
+  for (const segment of text.split(';')) {
+    const start = position;
+    position += segment.length + 1;
+    if (segment.trim() === '') continue;
+    const eq = segment.indexOf('=');
+    if (eq <= 0) {
+      throw new ConnectionStringError(
+        `connection string: "${segment.trim().slice(0, 40)}" at position ${start} is not key=value`,
+        undefined,
+        start,
+      );
+    }
+    const rawKey = segment.slice(0, eq).trim();
+    const value = segment.slice(eq + 1).trim();
+    const key = CANONICAL.get(rawKey.toLowerCase()) ?? rawKey;
+    if (value === '') {
+      throw new ConnectionStringError(`connection string: ${key} at position ${start} has no value`, key, start);
+    }
+    values[key] = value;
+  }
+  return values;
+}
+
+function normalizeEndpoint(value: string, key: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConnectionStringError(`connection string: ${key} "${value}" is not a URL`, key);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConnectionStringError(`connection string: ${key} must be http(s), got ${url.protocol}`, key);
+  }
+  return `${url.protocol}//${url.host}${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}`;
+}
+
+/** `https://` + (location.)? + prefix + '.' + suffix: the .NET/Python/JS rule (Java ignores Location). */
+function fromSuffix(prefix: string, suffix: string, location?: string): string {
+  const s = suffix.replace(/^\.+/, '');
+  return `https://${location ? `${location}.` : ''}${prefix}.${s}/`;
+}
+
+export function parseConnectionString(text: string): ConnectionString {
+  if (text.length > MAX_LENGTH) {
+    throw new ConnectionStringError(`connection string is ${text.length} characters; the limit is ${MAX_LENGTH}`);
+  }
+  const values = splitPairs(text);
+  const ikey = values.InstrumentationKey;
+  if (!ikey) throw new ConnectionStringError('connection string: InstrumentationKey is missing', 'InstrumentationKey');
+  if (!GUID.test(ikey)) {
+    throw new ConnectionStringError(
+      `connection string: InstrumentationKey "${maskIkey(ikey)}" is not a GUID`,
+      'InstrumentationKey',
+    );
+  }
+  const location = values.Location;
+  if (location !== undefined && !/^[a-z0-9]+$/i.test(location)) {
+    throw new ConnectionStringError(`connection string: Location "${location}" must be alphanumeric`, 'Location');
+  }
+  const suffix = values.EndpointSuffix;
+  const endpoint = (key: string, prefix: string, fallback: string) =>
+    values[key] ? normalizeEndpoint(values[key], key) : suffix ? fromSuffix(prefix, suffix, location) : fallback;
+
+  const ingestionEndpoint = endpoint('IngestionEndpoint', 'dc', 'https://dc.services.visualstudio.com/');
+  const liveEndpoint = endpoint('LiveEndpoint', 'live', 'https://rt.services.visualstudio.com/');
+  const profilerEndpoint = endpoint('ProfilerEndpoint', 'profiler', 'https://agent.azureserviceprofiler.net/');
+  const cloud = cloudOfHost(new URL(ingestionEndpoint).hostname);
+  const audience = (values.AADAudience ?? cloud?.audience ?? CLOUDS[0]!.audience).replace(/\/+$/, '');
+  return {
+    values,
+    instrumentationKey: ikey.toLowerCase(),
+    maskedIkey: maskIkey(ikey),
+    ingestionEndpoint,
+    liveEndpoint,
+    profilerEndpoint,
+    audience,
+    cloud: cloud?.name ?? 'custom',
+  };
+}
+
+/** Host names a connection string sends traffic to (ingestion, live metrics, profiler). */
+export function connectionStringHosts(cs: ConnectionString): string[] {
+  return [cs.ingestionEndpoint, cs.liveEndpoint, cs.profilerEndpoint].map((u) => new URL(u).hostname.toLowerCase());
+}

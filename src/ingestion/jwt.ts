@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { AuthorizationSummary, JwtClaims, JwtSummary } from '../model/exchange';
+
+const CLAIM_STRINGS = ['iss', 'tid', 'appid', 'azp', 'oid', 'sub', 'idtyp', 'ver', 'scp'] as const;
+const CLAIM_NUMBERS = ['exp', 'nbf', 'iat'] as const;
+
+function decodeSegment(segment: string): Record<string, unknown> | undefined {
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(segment)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps only the claims that say who and for what, never anything that could be replayed. */
+function pickClaims(raw: Record<string, unknown>): JwtClaims {
+  const claims: JwtClaims = {};
+  const aud = raw.aud;
+  if (typeof aud === 'string') claims.aud = aud;
+  else if (Array.isArray(aud)) claims.aud = aud.filter((a): a is string => typeof a === 'string');
+  for (const k of CLAIM_STRINGS) if (typeof raw[k] === 'string') claims[k] = raw[k] as string;
+  for (const k of CLAIM_NUMBERS) if (typeof raw[k] === 'number') claims[k] = raw[k] as number;
+  if (Array.isArray(raw.roles)) claims.roles = raw.roles.filter((r): r is string => typeof r === 'string');
+  return claims;
+}
+
+/** Decodes a JWT's header and non-secret claims without verifying it; tolerant of garbage. */
+export function decodeJwt(token: string): { jwt?: JwtSummary; error?: string } {
+  const parts = token.split('.');
+  if (parts.length !== 3) return { error: `expected 3 dot-separated parts, found ${parts.length}` };
+  const header = decodeSegment(parts[0] ?? '');
+  if (!header) return { error: 'header is not base64url JSON' };
+  const payload = decodeSegment(parts[1] ?? '');
+  if (!payload) return { error: 'payload is not base64url JSON' };
+  const h: JwtSummary['header'] = {};
+  for (const k of ['alg', 'kid', 'typ', 'x5t'] as const) if (typeof header[k] === 'string') h[k] = header[k] as string;
+  return { jwt: { header: h, claims: pickClaims(payload) } };
+}
+
+export function fingerprint(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 12);
+}
+
+/** Turns an Authorization header value into what may be logged. */
+export function summarizeAuthorization(value: string): AuthorizationSummary {
+  const trimmed = value.trim();
+  const space = trimmed.indexOf(' ');
+  const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
+  const credential = space === -1 ? '' : trimmed.slice(space + 1).trim();
+  const summary: AuthorizationSummary = { scheme, fingerprint: fingerprint(value), length: credential.length };
+  if (scheme.toLowerCase() === 'bearer') {
+    if (!credential) summary.malformed = 'no token after "Bearer"';
+    else {
+      const { jwt, error } = decodeJwt(credential);
+      if (jwt) summary.jwt = jwt;
+      else summary.malformed = error;
+    }
+  } else if (space === -1) {
+    summary.malformed = 'no scheme: the value is not "<scheme> <credential>"';
+  }
+  return summary;
+}

@@ -1,0 +1,44 @@
+import type { Exchange } from './exchange';
+import type { Finding } from './finding';
+
+/**
+ * Decoded meaning of an exchange, produced by src/ingestion (pure) from the Exchange.
+ * Only the fields the sinks rely on are fixed here; the decoder may add more.
+ */
+export interface Analysis {
+  /** e.g. 'track-v2', 'track-v2.1', 'live-ping', 'live-post', 'token', 'imds-token', 'statsbeat', 'other'. */
+  kind: string;
+  /** Detected SDK or agent, e.g. 'java-agent', 'js-exporter', 'node-2x', 'python-exporter', 'dotnet', 'unknown'. */
+  sdk?: string;
+  envelopes?: {
+    count: number;
+    byType: Record<string, number>;
+    /** Masked instrumentation keys. */
+    iKeys: string[];
+    sdkVersions?: string[];
+    roleNames?: string[];
+  };
+  ingestionResponse?: {
+    itemsReceived?: number;
+    itemsAccepted?: number;
+    appId?: string | null;
+    errors: { index?: number; statusCode?: number; message?: string }[];
+  };
+  tokenError?: {
+    error?: string;
+    errorCodes?: number[];
+    aadsts?: string;
+    description?: string;
+    traceId?: string;
+    correlationId?: string;
+  };
+  [extra: string]: unknown;
+}
+
+/** One line of the annotated log (besides pino's own level/time/msg). */
+export interface ExchangeLogLine {
+  msg: string;
+  exchange: Exchange;
+  analysis?: Analysis;
+  findings: Finding[];
+}

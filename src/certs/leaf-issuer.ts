@@ -1,0 +1,86 @@
+import { isIP } from 'node:net';
+import tls from 'node:tls';
+import forge from 'node-forge';
+import type { CertificateAuthority } from './ca';
+import { generateRsaKeyPair, type PemKeyPair } from './keys';
+import { nativeSigner } from './native-signer';
+import { positiveSerialHex } from './serial';
+
+const DAY = 24 * 3600 * 1000;
+
+/**
+ * Issues leaf certificates for intercepted hosts. One key pair, made once at start, serves every
+ * leaf (as mitmproxy and mockttp do), so a new host costs one native signature (~1-3 ms), never a
+ * key generation. Secure contexts are cached with a bound.
+ */
+export class LeafIssuer {
+  private readonly cache = new Map<string, { context: tls.SecureContext; certPem: string; expires: number }>();
+  private readonly signer: forge.pki.rsa.PrivateKey;
+  private readonly leafPublicKey: forge.pki.rsa.PublicKey;
+  private readonly authorityKeyId: string;
+
+  private constructor(
+    readonly ca: CertificateAuthority,
+    private readonly leafKey: PemKeyPair,
+    private readonly maxCached: number,
+  ) {
+    this.signer = nativeSigner(ca.keyPem);
+    this.leafPublicKey = forge.pki.publicKeyFromPem(leafKey.publicKeyPem);
+    this.authorityKeyId = ca.cert.generateSubjectKeyIdentifier().getBytes();
+  }
+
+  static async create(ca: CertificateAuthority, maxCached = 1000): Promise<LeafIssuer> {
+    return new LeafIssuer(ca, await generateRsaKeyPair(2048), maxCached);
+  }
+
+  get leafKeyPem(): string {
+    return this.leafKey.privateKeyPem;
+  }
+
+  /** A PEM certificate for `host` (DNS name or IP address), signed by the CA. */
+  issuePem(host: string): string {
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = this.leafPublicKey;
+    cert.serialNumber = positiveSerialHex();
+    const now = Date.now();
+    cert.validity.notBefore = new Date(now - DAY); // tolerate client clocks a little behind
+    const notAfter = Math.min(now + 365 * DAY, this.ca.notAfter.getTime());
+    cert.validity.notAfter = new Date(notAfter);
+    cert.setSubject([{ name: 'commonName', value: host.slice(0, 64) }]);
+    cert.setIssuer(this.ca.cert.subject.attributes);
+    const altName = isIP(host) ? { type: 7, ip: host } : { type: 2, value: host };
+    cert.setExtensions([
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [altName] },
+      { name: 'authorityKeyIdentifier', keyIdentifier: this.authorityKeyId },
+    ]);
+    cert.sign(this.signer, forge.md.sha256.create());
+    return forge.pki.certificateToPem(cert);
+  }
+
+  /** A TLS server context for `host`, from the bounded cache (oldest evicted first). */
+  contextFor(host: string): tls.SecureContext {
+    const key = host.toLowerCase();
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > Date.now() + DAY) {
+      // Refresh recency: Map keeps insertion order, so re-inserting makes it the newest.
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit.context;
+    }
+    const certPem = this.issuePem(key);
+    const context = tls.createSecureContext({ key: this.leafKey.privateKeyPem, cert: certPem });
+    this.cache.set(key, { context, certPem, expires: Date.now() + 364 * DAY });
+    while (this.cache.size > this.maxCached) {
+      const oldest = this.cache.keys().next().value as string;
+      this.cache.delete(oldest);
+    }
+    return context;
+  }
+
+  get cachedHosts(): number {
+    return this.cache.size;
+  }
+}

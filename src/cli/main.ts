@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { UsageError } from './usage-error';
+// Each command lives in its own module under ./commands and exports a yargs CommandModule.
+import { startCommand } from './commands/start';
+
+/** Registers every sub-command. Keep one line per command. */
+function registerCommands(cli: Argv): Argv {
+  return cli.command(startCommand);
+}
+
+/**
+ * Runs the CLI. Resolves with the exit code; long-running commands (start, fake-ingestion)
+ * resolve when they are asked to stop. Exit codes: 0 ok, 1 runtime failure, 2 usage/config error.
+ */
+export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+  let failure: Error | undefined;
+  const cli = registerCommands(
+    yargs(argv)
+      .scriptName('appinsights-auth-proxy')
+      .locale('en')
+      .env('AIPROXY') // every flag also settable as AIPROXY_<FLAG>, e.g. AIPROXY_PORT=8888
+      .parserConfiguration({ 'boolean-negation': false })
+      .strict()
+      .exitProcess(false)
+      .help()
+      .version()
+      .fail((msg, err) => {
+        failure = err ?? new UsageError(msg);
+      }),
+  );
+  try {
+    const args = await cli.parseAsync();
+    if (failure) throw failure;
+    if (args.help || args.version) return 0;
+    const code = (args as { exitCode?: unknown }).exitCode;
+    return typeof code === 'number' ? code : 0;
+  } catch (err) {
+    const error = failure ?? (err as Error);
+    const usage = error instanceof UsageError || error.name === 'YError' || error.name === 'ConnectionStringError';
+    process.stderr.write(`appinsights-auth-proxy: ${error.message}\n`);
+    if (usage) process.stderr.write('Run with --help for usage.\n');
+    return usage ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`appinsights-auth-proxy: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

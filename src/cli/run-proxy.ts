@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { loadOrCreateCa } from '../certs/ca';
+import { DEFAULT_INTERCEPT_PATTERNS } from '../ingestion/clouds';
+import { type ConnectionString, parseConnectionString } from '../ingestion/connection-string';
+import { ExchangePipeline, type Analyzer } from '../proxy/exchange-pipeline';
+import { ProxyServer } from '../proxy/proxy-server';
+import { ScopeMatcher } from '../proxy/scope';
+import { type ExchangeSink, logSink } from '../sinks/exchange-sink';
+import { createLogger, type LogFormat, routeConsole } from '../sinks/logger';
+import { UsageError } from './usage-error';
+
+export interface RunProxyOptions {
+  host: string;
+  port: number;
+  caDir: string;
+  connectionString: string[];
+  intercept: string[];
+  noIntercept: string[];
+  resolve: string[];
+  upstreamCa: string[];
+  upstreamInsecure: boolean;
+  upstreamProxy?: string;
+  upstreamTimeout: number;
+  idleTimeout: number;
+  maxCaptureBytes: number;
+  logFormat: LogFormat;
+  logFile?: string;
+  logLevel: string;
+  expectEntra: boolean;
+  proxyAuth?: string;
+  analysis: boolean;
+  /** Tests: write the log here instead of stdout. */
+  logDestination?: Writable;
+  /** Extra sinks (HAR writer, summary, ...). */
+  sinks?: ExchangeSink[];
+  analyzer?: (connectionStrings: ConnectionString[]) => Analyzer;
+  prettyStream?: () => Writable;
+}
+
+export interface RunningProxy {
+  address: { host: string; port: number };
+  server: ProxyServer;
+  pipeline: ExchangePipeline;
+  caCertPath: string;
+  close(): Promise<void>;
+}
+
+function readCaFiles(files: string[]): string[] {
+  return files.map((file) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--upstream-ca ${file}: ${(err as Error).message}`);
+    }
+  });
+}
+
+/** The one-line JVM flags that point a Java app (and its agent) at this proxy. */
+export function javaFlags(host: string, port: number, caDir: string): string {
+  const proxyHost = host === '0.0.0.0' || host === '::' ? '<this-host>' : host;
+  return [
+    `-Dhttps.proxyHost=${proxyHost}`,
+    `-Dhttps.proxyPort=${port}`,
+    `-Dhttp.nonProxyHosts=169.254.169.254`,
+    `-Djavax.net.ssl.trustStore=${path.resolve(caDir, 'truststore.p12')}`,
+    '-Djavax.net.ssl.trustStorePassword=changeit',
+  ].join(' ');
+}
+
+/** Starts the proxy with its log and analysis: what `appinsights-auth-proxy start` runs. */
+export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> {
+  const connectionStrings = options.connectionString.filter(Boolean).map(parseConnectionString);
+  const upstreamCa = readCaFiles(options.upstreamCa);
+  if (options.upstreamProxy) {
+    try {
+      new URL(options.upstreamProxy);
+    } catch {
+      throw new UsageError(`--upstream-proxy "${options.upstreamProxy}" is not a URL like http://host:port`);
+    }
+  }
+  if (options.proxyAuth !== undefined && !options.proxyAuth.includes(':')) {
+    throw new UsageError('--proxy-auth takes USER:PASS');
+  }
+  const scope = new ScopeMatcher({
+    connectionStrings,
+    intercept: options.intercept,
+    noIntercept: options.noIntercept,
+  });
+  const { logger, flush } = createLogger({
+    format: options.logFormat,
+    file: options.logFile,
+    level: options.logLevel,
+    destination: options.logDestination,
+    prettyStream: options.prettyStream,
+  });
+  const restoreConsole = routeConsole(logger);
+  const { ca, created } = await loadOrCreateCa(path.resolve(options.caDir), {
+    permittedDomains: undefined,
+  });
+  const server = new ProxyServer({
+    host: options.host,
+    port: options.port,
+    ca,
+    scope,
+    resolve: options.resolve,
+    upstreamCa,
+    upstreamInsecure: options.upstreamInsecure,
+    upstreamProxy: options.upstreamProxy,
+    upstreamTimeoutMs: options.upstreamTimeout,
+    idleTimeoutMs: options.idleTimeout,
+    maxCaptureBytes: options.maxCaptureBytes,
+    proxyAuth: options.proxyAuth,
+    capture: options.analysis,
+  });
+  const analyze: Analyzer = options.analyzer ? options.analyzer(connectionStrings) : () => ({ findings: [] });
+  const pipeline = new ExchangePipeline(
+    [logSink(logger), ...(options.sinks ?? [])],
+    analyze,
+    options.maxCaptureBytes,
+    2000,
+    (err) => logger.error({ err: err.message }, 'analysis failed for an exchange; it was logged without findings'),
+  );
+  server.on('exchange', (live) => pipeline.accept(live));
+  server.on('tunnel', (t) =>
+    logger.info(
+      {
+        tunnel: {
+          target: `${t.target.host}:${t.target.port}`,
+          client: t.client,
+          bytesUp: t.bytesUp,
+          bytesDown: t.bytesDown,
+          durationMs: (t.end ?? Date.now()) - t.start,
+          error: t.error,
+        },
+      },
+      `TUNNEL ${t.target.host}:${t.target.port} (not intercepted)${t.error ? ` failed: ${t.error}` : ''}`,
+    ),
+  );
+  server.on('notice', ({ level, msg, ...rest }) => logger[level](rest, msg));
+
+  let address: { host: string; port: number };
+  try {
+    address = await server.start();
+  } catch (err) {
+    restoreConsole();
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') throw new UsageError(`port ${options.port} on ${options.host} is already in use (--port)`);
+    throw err;
+  }
+  if (options.upstreamInsecure) {
+    logger.warn(
+      '--upstream-insecure: upstream certificates are NOT verified. Anyone on the path can read and change this traffic. Use --upstream-ca instead.',
+    );
+  }
+  logger.info(
+    {
+      listening: `${address.host}:${address.port}`,
+      ca: { path: ca.certPath, fingerprint256: ca.fingerprint256, created, notAfter: ca.notAfter.toISOString() },
+      intercept: scope.patterns.length > 12 ? [...scope.patterns.slice(0, 12), '…'] : scope.patterns,
+      defaultsInScope: DEFAULT_INTERCEPT_PATTERNS.length,
+      connectionStrings: connectionStrings.map((cs) => ({
+        iKey: cs.maskedIkey,
+        ingestion: cs.ingestionEndpoint,
+        live: cs.liveEndpoint,
+        audience: cs.audience,
+      })),
+      javaFlags: javaFlags(address.host, address.port, options.caDir),
+      env: `HTTPS_PROXY=http://${address.host}:${address.port} NODE_EXTRA_CA_CERTS=${ca.certPath}`,
+    },
+    `appinsights-auth-proxy listening on ${address.host}:${address.port}; CA ${created ? 'created' : 'loaded'} at ${ca.certPath}`,
+  );
+  return {
+    address,
+    server,
+    pipeline,
+    caCertPath: ca.certPath,
+    async close() {
+      await server.close();
+      await pipeline.drain();
+      for (const sink of options.sinks ?? []) await sink.close?.();
+      flush();
+      restoreConsole();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import zlib from 'node:zlib';
+import { redactText } from '../ingestion/redact';
+import type { BodyCapture, HeaderMap } from '../model/exchange';
+
+function header(headers: HeaderMap, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/**
+ * Decompresses what was kept of a body, never beyond `cap` bytes of output (a gzip bomb stops at
+ * the cap), and tolerates a truncated or corrupt stream: whatever decoded before the fault is kept.
+ */
+export function inflateCapped(
+  data: Buffer,
+  encoding: string,
+  cap: number,
+  complete: boolean,
+): Promise<{ data: Buffer; truncated: boolean; error?: string }> {
+  return new Promise((resolve) => {
+    const enc = encoding.trim().toLowerCase();
+    const inflater =
+      enc === 'gzip' || enc === 'x-gzip'
+        ? zlib.createGunzip()
+        : enc === 'deflate'
+          ? zlib.createInflate()
+          : enc === 'br'
+            ? zlib.createBrotliDecompress()
+            : undefined;
+    if (!inflater) {
+      resolve({ data, truncated: false, error: `unsupported content-encoding "${encoding}"` });
+      return;
+    }
+    const out: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (truncated: boolean, error?: string) => {
+      if (done) return;
+      done = true;
+      inflater.removeAllListeners('data');
+      inflater.destroy();
+      resolve({ data: Buffer.concat(out, Math.min(size, cap)), truncated, error });
+    };
+    inflater.on('data', (chunk: Buffer) => {
+      const room = cap - size;
+      out.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+      size += chunk.length;
+      if (size >= cap) finish(true);
+    });
+    inflater.on('end', () => finish(false));
+    inflater.on('error', (err: Error) => {
+      // A capture cut at the cap ends mid-stream: that is expected, not a broken body.
+      if (!complete && /unexpected end/i.test(err.message)) finish(true);
+      else finish(false, `${enc} decoding failed: ${err.message}`);
+    });
+    inflater.end(data);
+  });
+}
+
+function looksLikeText(data: Buffer, contentType?: string): boolean {
+  if (contentType && /json|text|xml|x-www-form-urlencoded|x-json-stream|javascript/i.test(contentType)) return true;
+  const sample = data.subarray(0, 512);
+  for (const byte of sample) if (byte === 0 || (byte < 9 && byte !== 0)) return false;
+  return true;
+}
+
+/** Builds the BodyCapture of an Exchange from the tap's bytes: decoded, capped, redacted. */
+export async function describeBody(
+  headers: HeaderMap,
+  wireSize: number,
+  kept: Buffer,
+  cap: number,
+): Promise<BodyCapture> {
+  const contentType = header(headers, 'content-type');
+  const contentEncoding = header(headers, 'content-encoding');
+  const body: BodyCapture = { size: wireSize, captured: kept.length, truncated: wireSize > kept.length };
+  if (contentType) body.contentType = contentType;
+  if (contentEncoding) body.contentEncoding = contentEncoding;
+  if (kept.length === 0) return body;
+  let decoded = kept;
+  if (contentEncoding && !/^\s*identity\s*$/i.test(contentEncoding)) {
+    const result = await inflateCapped(kept, contentEncoding, cap, !body.truncated);
+    decoded = result.data;
+    body.decodedSize = decoded.length;
+    body.decodedTruncated = result.truncated || body.truncated;
+    if (result.error) body.decodeError = result.error;
+    if (result.error && decoded.length === 0) return body;
+  }
+  if (looksLikeText(decoded, contentType)) body.text = redactText(decoded.toString('utf8'));
+  else body.base64 = decoded.toString('base64');
+  return body;
+}

@@ -1,0 +1,509 @@
+import './mitm-patches';
+import { EventEmitter } from 'node:events';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type net from 'node:net';
+import type tls from 'node:tls';
+import { Proxy as MitmProxy } from 'http-mitm-proxy';
+import type { CertificateAuthority } from '../certs/ca';
+import { LeafIssuer } from '../certs/leaf-issuer';
+import type { ExchangeError, Scope } from '../model/exchange';
+import { openTunnelUpstream, spliceSockets, type TunnelStats } from './blind-tunnel';
+import { BodyTap } from './body-tap';
+import { formatHostPort, type HostPort, parseConnectTarget } from './connect-target';
+import { classifyUpstreamError } from './error-kind';
+import { type LiveExchange, nextExchangeId } from './live-exchange';
+import { answerLocally } from './local-endpoints';
+import { makeProxyAuthCheck, PROXY_AUTH_REQUIRED } from './proxy-auth';
+import { ResolveMap } from './resolve-map';
+import type { ScopeMatcher } from './scope';
+import { terminateTls } from './tls-terminator';
+import { PlainUpstreamAgent, UpstreamAgent } from './upstream-agent';
+
+export interface ProxyServerOptions {
+  host: string;
+  port: number;
+  ca: CertificateAuthority;
+  scope: ScopeMatcher;
+  resolve: string[];
+  upstreamCa: string[];
+  upstreamInsecure: boolean;
+  upstreamProxy?: string;
+  upstreamTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxCaptureBytes: number;
+  proxyAuth?: string;
+  /** Capture intercepted exchanges (off: relay only, for measuring the analysis' cost). */
+  capture: boolean;
+}
+
+export interface ProxyServerEvents {
+  /** An intercepted exchange finished (or failed): raw notes, to be recorded off the relay's path. */
+  exchange: [LiveExchange];
+  /** A blind (not decrypted) tunnel closed. */
+  tunnel: [TunnelStats & { client: string }];
+  /** Something worth a log line that is not an exchange (bad CONNECT, library noise, ...). */
+  notice: [{ level: 'debug' | 'info' | 'warn' | 'error'; msg: string; [k: string]: unknown }];
+}
+
+interface TunnelInfo {
+  target: HostPort;
+  scope: Scope;
+  connect: { target: string; httpVersion: string };
+  client: { address: string; port?: number };
+}
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'transfer-encoding'];
+const ORIGINAL_URL = Symbol('originalUrl');
+const LIVE = Symbol('liveExchange');
+
+/** Removes hop-by-hop headers (and those named in Connection) from a header object, in place. */
+function stripHopByHop(headers: Record<string, unknown>, keepTransferEncoding: boolean): void {
+  const named = String(headers.connection ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const h of [...HOP_BY_HOP, ...named]) {
+    if (keepTransferEncoding && h === 'transfer-encoding') continue;
+    delete headers[h];
+  }
+}
+
+function isTlsClientHello(byte: number | undefined): boolean {
+  return byte === 0x16;
+}
+
+/**
+ * The proxy: http-mitm-proxy's listener and request/response pipeline, with our CONNECT handling
+ * (scope decision, validation, blind tunnels, TLS termination with our CA), our upstream agent,
+ * and capture taps that only listen. Emits typed events; it never analyses or logs by itself.
+ */
+export class ProxyServer extends EventEmitter<ProxyServerEvents> {
+  private readonly mitm = new MitmProxy();
+  private readonly innerServer = http.createServer();
+  private readonly tunnels = new WeakMap<net.Socket, TunnelInfo>();
+  private readonly sockets = new Set<net.Socket>();
+  private readonly resolveMap: ResolveMap;
+  private readonly upstreamProxy?: URL;
+  private readonly httpsAgent: UpstreamAgent;
+  private readonly httpAgent: PlainUpstreamAgent;
+  private readonly authorized: ReturnType<typeof makeProxyAuthCheck>;
+  private issuer?: LeafIssuer;
+  private readonly startedAt = Date.now();
+  readonly counters = { exchanges: 0, tunnels: 0, tlsFailures: 0, rejectedConnects: 0 };
+  address?: { host: string; port: number };
+
+  constructor(private readonly options: ProxyServerOptions) {
+    super();
+    this.resolveMap = new ResolveMap(options.resolve);
+    this.upstreamProxy = options.upstreamProxy ? new URL(options.upstreamProxy) : undefined;
+    const upstream = {
+      resolve: this.resolveMap,
+      extraCa: options.upstreamCa,
+      insecure: options.upstreamInsecure,
+      upstreamProxy: this.upstreamProxy,
+      timeoutMs: options.upstreamTimeoutMs,
+    };
+    this.httpsAgent = new UpstreamAgent(upstream);
+    this.httpAgent = new PlainUpstreamAgent(upstream);
+    this.authorized = makeProxyAuthCheck(options.proxyAuth);
+  }
+
+  async start(): Promise<{ host: string; port: number }> {
+    this.issuer = await LeafIssuer.create(this.options.ca);
+    const mitm = this.mitm;
+    // All of the library's error handling goes through us: no console output, no "504 Proxy Error".
+    mitm._onError = (kind: string, ctx: any, err: Error) => this.onLibraryError(kind, ctx, err);
+    mitm.onConnect((req, socket, head) => this.onConnect(req, socket as net.Socket, head));
+    mitm.onRequest((ctx, cb) => this.onRequest(ctx, cb));
+    mitm.onResponse((ctx, cb) => this.onResponse(ctx, cb));
+    mitm.onResponseHeaders((ctx, cb) => this.onResponseHeaders(ctx, cb));
+    this.innerServer.on('request', (req, res) => mitm._onHttpServerRequest(true, req, res));
+    this.innerServer.keepAliveTimeout = this.options.idleTimeoutMs;
+
+    await new Promise<void>((resolve, reject) => {
+      mitm.listen(
+        {
+          host: this.options.host,
+          port: this.options.port,
+          keepAlive: true,
+          httpAgent: this.httpAgent,
+          httpsAgent: this.httpsAgent,
+        },
+        (err?: Error | null) => (err ? reject(err) : resolve()),
+      );
+      mitm.httpServer?.once('error', reject);
+    });
+    const server = mitm.httpServer!;
+    server.keepAliveTimeout = this.options.idleTimeoutMs;
+    server.headersTimeout = Math.min(this.options.idleTimeoutMs, 60_000);
+    server.on('connection', (socket: net.Socket) => this.track(socket));
+    // Remember the request target as sent: the library rewrites absolute-form URLs before our hooks.
+    server.prependListener('request', (req: IncomingMessage) => {
+      (req as any)[ORIGINAL_URL] = req.url;
+    });
+    const addr = server.address() as net.AddressInfo;
+    this.address = { host: this.options.host, port: addr.port };
+    return this.address;
+  }
+
+  private track(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
+  get listening(): string {
+    return this.address ? formatHostPort(this.address) : '(not listening)';
+  }
+
+  // ---- CONNECT ---------------------------------------------------------------------------
+
+  private onConnect(req: IncomingMessage, socket: net.Socket, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const target = parseConnectTarget(req.url);
+    const client = { address: socket.remoteAddress ?? '', port: socket.remotePort };
+    if (!target) {
+      this.counters.rejectedConnects += 1;
+      const body = 'appinsights-auth-proxy: the CONNECT target must be host:port\n';
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      this.emit('notice', {
+        level: 'warn',
+        msg: `refused CONNECT to an invalid target`,
+        target: String(req.url).slice(0, 200),
+        client: client.address,
+      });
+      return;
+    }
+    if (!this.authorized(req.headers)) {
+      socket.end(PROXY_AUTH_REQUIRED);
+      this.emit('notice', { level: 'warn', msg: 'CONNECT without valid proxy credentials (407)', client: client.address });
+      return;
+    }
+    if (this.isSelf(target)) {
+      socket.end('HTTP/1.1 508 Loop Detected\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    socket.setNoDelay(true);
+    socket.setTimeout(this.options.idleTimeoutMs, () => socket.destroy());
+    const scope = this.options.scope.scopeOf(target.host);
+    const connect = { target: formatHostPort(target), httpVersion: req.httpVersion };
+    if (!scope) {
+      this.openBlindTunnel(socket, head, target, client, true);
+      return;
+    }
+    socket.write(`HTTP/${req.httpVersion === '1.0' ? '1.0' : '1.1'} 200 Connection established\r\n\r\n`);
+    const withFirstBytes = (first: Buffer) => {
+      if (!isTlsClientHello(first[0])) {
+        // Not TLS: relay it untouched rather than guess at a protocol.
+        this.openBlindTunnel(socket, first, target, client, false);
+        return;
+      }
+      socket.pause();
+      socket.unshift(first);
+      this.intercept(socket, { target, scope, connect, client });
+    };
+    if (head.length > 0) withFirstBytes(head);
+    else socket.once('data', withFirstBytes);
+  }
+
+  private intercept(socket: net.Socket, info: TunnelInfo): void {
+    const issuer = this.issuer!;
+    terminateTls(
+      socket,
+      info.target.host,
+      issuer,
+      (name) => this.options.scope.scopeOf(name) !== undefined,
+      (tlsSocket: tls.TLSSocket) => {
+        this.tunnels.set(tlsSocket, info);
+        this.innerServer.emit('connection', tlsSocket);
+      },
+      (error) => this.reportHandshakeFailure(info, error),
+    );
+  }
+
+  private reportHandshakeFailure(info: TunnelInfo, error: ExchangeError): void {
+    this.counters.tlsFailures += 1;
+    const now = Date.now();
+    this.emit('exchange', {
+      id: nextExchangeId(),
+      start: now,
+      end: now,
+      client: info.client,
+      connect: info.connect,
+      scope: info.scope,
+      method: 'CONNECT',
+      scheme: 'https',
+      target: info.target,
+      path: '',
+      httpVersion: info.connect.httpVersion,
+      requestHeaders: {},
+      error,
+    });
+  }
+
+  private openBlindTunnel(
+    socket: net.Socket,
+    head: Buffer,
+    target: HostPort,
+    client: { address: string },
+    answerConnect: boolean,
+  ): void {
+    const stats: TunnelStats = { target, bytesUp: 0, bytesDown: 0, start: Date.now() };
+    openTunnelUpstream(target, this.resolveMap, this.upstreamProxy, this.options.upstreamTimeoutMs).then(
+      (upstream) => {
+        this.counters.tunnels += 1;
+        if (socket.destroyed) {
+          upstream.destroy();
+          return;
+        }
+        if (answerConnect) socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
+        if (head.length > 0) {
+          stats.bytesUp += head.length;
+          upstream.write(head);
+        }
+        spliceSockets(socket, upstream, stats, this.options.idleTimeoutMs, (s) =>
+          this.emit('tunnel', { ...s, client: client.address }),
+        );
+        socket.resume();
+      },
+      (err: NodeJS.ErrnoException) => {
+        const failure = classifyUpstreamError(err);
+        const body = `appinsights-auth-proxy: cannot reach ${formatHostPort(target)}: ${failure.message}\n`;
+        if (answerConnect) {
+          socket.end(
+            `HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+          );
+        } else socket.destroy();
+        this.emit('tunnel', { ...stats, end: Date.now(), error: failure.message, client: client.address });
+      },
+    );
+  }
+
+  private isSelf(target: HostPort): boolean {
+    if (!this.address || target.port !== this.address.port) return false;
+    const h = target.host;
+    return h === this.address.host || h === 'localhost' || h === '127.0.0.1' || h === '::1' || h === '0.0.0.0';
+  }
+
+  // ---- Requests --------------------------------------------------------------------------
+
+  private onRequest(ctx: any, cb: (err?: Error) => void): void {
+    const req: IncomingMessage = ctx.clientToProxyRequest;
+    const res: ServerResponse = ctx.proxyToClientResponse;
+    const options = ctx.proxyToServerRequestOptions;
+    let scheme: 'https' | 'http';
+    let target: HostPort;
+    let path: string;
+    let scope: Scope | undefined;
+    let tunnel: TunnelInfo | undefined;
+
+    if (ctx.isSSL) {
+      tunnel = this.tunnels.get(req.socket);
+      if (!tunnel) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('appinsights-auth-proxy: lost the tunnel of this request\n');
+        return;
+      }
+      // The CONNECT line says where the client meant to go; the Host header is not trusted for routing.
+      scheme = 'https';
+      target = tunnel.target;
+      path = req.url ?? '/';
+      scope = tunnel.scope;
+    } else {
+      const original: string = (req as any)[ORIGINAL_URL] ?? req.url ?? '/';
+      if (original.startsWith('/') || original === '*') {
+        answerLocally(original, req, res, {
+          caCertPem: this.options.ca.certPem,
+          listening: this.listening,
+          startedAt: this.startedAt,
+          counters: () => ({ ...this.counters }),
+        });
+        return;
+      }
+      let url: URL;
+      try {
+        url = new URL(original);
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('appinsights-auth-proxy: malformed request target\n');
+        return;
+      }
+      scheme = url.protocol === 'https:' ? 'https' : 'http';
+      target = { host: url.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port: Number(url.port || (scheme === 'https' ? 443 : 80)) };
+      path = `${url.pathname}${url.search}`;
+      if (this.isSelf(target)) {
+        answerLocally(path, req, res, {
+          caCertPem: this.options.ca.certPem,
+          listening: this.listening,
+          startedAt: this.startedAt,
+          counters: () => ({ ...this.counters }),
+        });
+        return;
+      }
+      if (!this.authorized(req.headers)) {
+        res.writeHead(407, {
+          'proxy-authenticate': 'Basic realm="appinsights-auth-proxy"',
+          'content-type': 'text/plain; charset=utf-8',
+        });
+        res.end('appinsights-auth-proxy: proxy authentication required\n');
+        return;
+      }
+      // Absolute-form https:// in clear (legacy Node SDK): we make the TLS connection upstream.
+      ctx.isSSL = scheme === 'https';
+      scope = this.options.scope.scopeOf(target.host);
+    }
+
+    options.host = target.host;
+    options.port = target.port;
+    options.path = path;
+    options.agent = scheme === 'https' ? this.httpsAgent : this.httpAgent;
+    if (scheme === 'https') options.servername = target.host;
+    stripHopByHop(options.headers, true);
+
+    // Upstream timeout: from the request's start to the response headers.
+    const controller = new AbortController();
+    options.signal = controller.signal;
+    const timer = setTimeout(() => {
+      ctx.upstreamTimedOut = true;
+      controller.abort();
+    }, this.options.upstreamTimeoutMs);
+    ctx.clearUpstreamTimer = () => clearTimeout(timer);
+
+    // Client gone before the end: abort upstream so nothing is left half-open.
+    res.once('close', () => {
+      clearTimeout(timer);
+      if (!res.writableFinished) {
+        ctx.clientAborted = true;
+        ctx.proxyToServerRequest?.destroy();
+      }
+      const live: LiveExchange | undefined = ctx[LIVE];
+      if (live) this.finish(live, ctx);
+    });
+
+    if (scope && this.options.capture) {
+      const live: LiveExchange = {
+        id: nextExchangeId(),
+        start: Date.now(),
+        client: tunnel?.client ?? { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort },
+        scope,
+        method: req.method ?? 'GET',
+        scheme,
+        target,
+        path,
+        httpVersion: req.httpVersion,
+        requestHeaders: req.headers,
+        requestBody: new BodyTap(this.options.maxCaptureBytes),
+      };
+      if (tunnel) live.connect = tunnel.connect;
+      const to = this.resolveMap.lookup(target.host, target.port);
+      live.upstream = this.upstreamProxy
+        ? { address: formatHostPort(target), viaProxy: this.upstreamProxy.host }
+        : { address: formatHostPort(to) };
+      ctx[LIVE] = live;
+      const tap = live.requestBody!;
+      req.on('data', (chunk: Buffer) => tap.push(chunk));
+    }
+    this.counters.exchanges += 1;
+    cb();
+  }
+
+  private onResponse(ctx: any, cb: (err?: Error) => void): void {
+    ctx.clearUpstreamTimer?.();
+    const upstreamRes: IncomingMessage = ctx.serverToProxyResponse;
+    const live: LiveExchange | undefined = ctx[LIVE];
+    if (live) {
+      live.response = {
+        status: upstreamRes.statusCode ?? 0,
+        reason: upstreamRes.statusMessage ?? '',
+        httpVersion: upstreamRes.httpVersion,
+        headers: { ...upstreamRes.headers },
+        at: Date.now(),
+      };
+      const tap = new BodyTap(this.options.maxCaptureBytes);
+      live.responseBody = tap;
+      upstreamRes.on('data', (chunk: Buffer) => tap.push(chunk));
+    }
+    cb();
+  }
+
+  private onResponseHeaders(ctx: any, cb: (err?: Error) => void): void {
+    const upstreamRes: IncomingMessage = ctx.serverToProxyResponse;
+    const res: ServerResponse = ctx.proxyToClientResponse;
+    // Keep the service's own reason phrase ("Authentication not supported" matters to SDKs).
+    if (upstreamRes.statusMessage) res.statusMessage = upstreamRes.statusMessage;
+    // Framing and connection management are per hop: Node sets them for the client's connection.
+    stripHopByHop(upstreamRes.headers, false);
+    cb();
+  }
+
+  private finish(live: LiveExchange, ctx: any): void {
+    if (live.end !== undefined) return;
+    live.end = Date.now();
+    if (ctx.clientAborted && !live.error) {
+      live.error = { kind: 'CLIENT_ABORTED', message: 'the client closed the connection before the exchange ended' };
+    }
+    this.emit('exchange', live);
+  }
+
+  /** Every error the library reports, in one place: upstream failures become 502/504 answers. */
+  private onLibraryError(kind: string, ctx: any, err: Error): void {
+    if (!ctx) {
+      this.emit('notice', { level: 'debug', msg: `proxy socket error (${kind})`, error: err?.message });
+      return;
+    }
+    ctx.clearUpstreamTimer?.();
+    const res: ServerResponse = ctx.proxyToClientResponse;
+    const live: LiveExchange | undefined = ctx[LIVE];
+    const clientSide = kind === 'CLIENT_TO_PROXY_REQUEST_ERROR' || kind === 'PROXY_TO_CLIENT_RESPONSE_ERROR';
+    if (clientSide || ctx.clientAborted) {
+      ctx.clientAborted = true;
+      ctx.proxyToServerRequest?.destroy();
+      return;
+    }
+    const failure = ctx.upstreamTimedOut
+      ? {
+          kind: 'UPSTREAM_TIMEOUT' as const,
+          message: `no response from upstream within ${this.options.upstreamTimeoutMs} ms`,
+          code: 'UPSTREAM_TIMEOUT',
+          status: 504 as const,
+        }
+      : classifyUpstreamError(err as NodeJS.ErrnoException);
+    if (live && !live.error) {
+      const { status: _status, ...error } = failure;
+      live.error = error;
+    }
+    if (!res.headersSent) {
+      const body = `appinsights-auth-proxy: ${failure.kind}: ${failure.message}\n`;
+      res.writeHead(failure.status, failure.status === 504 ? 'Gateway Timeout' : 'Bad Gateway', {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        'x-appinsights-auth-proxy-error': failure.kind,
+      });
+      res.end(body);
+    } else {
+      // Mid-body failure: cut the client's connection so it sees a truncated body, not a clean end.
+      res.destroy();
+    }
+    ctx.proxyToServerRequest?.destroy();
+  }
+
+  async close(): Promise<void> {
+    const server = this.mitm.httpServer;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of this.sockets) socket.destroy();
+      });
+    }
+    this.innerServer.closeAllConnections();
+    this.httpsAgent.destroy();
+    this.httpAgent.destroy();
+    (this.mitm as any).wsServer?.close();
+  }
+}

@@ -1,0 +1,90 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { summarizeAuthorization } from '../ingestion/jwt';
+import { redactPath, SECRET_HEADERS } from '../ingestion/redact';
+import type { BodyCapture, Exchange, HeaderMap } from '../model/exchange';
+import { formatHostPort } from './connect-target';
+import { describeBody } from './decode-body';
+import type { LiveExchange } from './live-exchange';
+
+function redactHeaders(headers: IncomingHttpHeaders): HeaderMap {
+  const out: HeaderMap = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = SECRET_HEADERS.has(name) ? '[redacted]' : value;
+  }
+  return out;
+}
+
+const EMPTY_BODY: BodyCapture = { size: 0, captured: 0, truncated: false };
+
+function defaultPort(scheme: string, port: number): boolean {
+  return (scheme === 'https' && port === 443) || (scheme === 'http' && port === 80);
+}
+
+/**
+ * Turns the relay's notes into the immutable, redacted Exchange record. Runs after the exchange,
+ * off the relay's path: decompression and decoding happen here, never while bytes flow.
+ */
+export async function recordExchange(live: LiveExchange, maxCaptureBytes: number): Promise<Exchange> {
+  const path = redactPath(live.path);
+  const hostPort = defaultPort(live.scheme, live.target.port) ? live.target.host : formatHostPort(live.target);
+  const auth = live.requestHeaders.authorization;
+  const [requestBody, responseBody] = await Promise.all([
+    live.requestBody
+      ? describeBody(live.requestHeaders as HeaderMap, live.requestBody.size, live.requestBody.bytes(), maxCaptureBytes)
+      : EMPTY_BODY,
+    live.response && live.responseBody
+      ? describeBody(
+          live.response.headers as HeaderMap,
+          live.responseBody.size,
+          live.responseBody.bytes(),
+          maxCaptureBytes,
+        )
+      : EMPTY_BODY,
+  ]);
+  const exchange: Exchange = {
+    id: live.id,
+    startedAt: new Date(live.start).toISOString(),
+    client: live.client,
+    scope: live.scope,
+    request: {
+      method: live.method,
+      url: `${live.scheme}://${hostPort}${path}`,
+      host: live.target.host,
+      port: live.target.port,
+      path,
+      httpVersion: live.httpVersion,
+      headers: redactHeaders(live.requestHeaders),
+      body: requestBody,
+    },
+    timings: { start: live.start },
+  };
+  if (live.connect) exchange.connect = live.connect;
+  if (typeof auth === 'string') exchange.request.authorization = summarizeAuthorization(auth);
+  if (live.response) {
+    exchange.response = {
+      status: live.response.status,
+      reason: live.response.reason,
+      httpVersion: live.response.httpVersion,
+      headers: redactHeaders(live.response.headers),
+      body: responseBody,
+    };
+    exchange.timings.ttfb = live.response.at - live.start;
+  }
+  if (live.end !== undefined) exchange.timings.total = live.end - live.start;
+  if (live.error) exchange.error = live.error;
+  if (live.upstream) exchange.upstream = live.upstream;
+  return exchange;
+}
+
+/** The log line's message: `POST host/v2.1/track → 401 Unauthorized`. */
+export function exchangeHeadline(exchange: Exchange): string {
+  const { request, response, error } = exchange;
+  const where = `${request.host}${request.port === 443 || request.port === 80 ? '' : `:${request.port}`}${request.path}`;
+  const outcome = response
+    ? `${response.status} ${response.reason}`.trim()
+    : error
+      ? `${error.kind}${error.alert ? ` (${error.alert})` : ''}`
+      : 'no response';
+  return `${request.method} ${where} → ${outcome}`;
+}

@@ -1,0 +1,85 @@
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { connectThroughProxy } from './upstream-proxy';
+import type { ResolveMap } from './resolve-map';
+
+export interface UpstreamOptions {
+  resolve: ResolveMap;
+  /** Extra trusted roots (PEM), added to the system roots. */
+  extraCa: string[];
+  insecure: boolean;
+  upstreamProxy?: URL;
+  /** Idle limit for an upstream socket, and the connect timeout. */
+  timeoutMs: number;
+}
+
+/**
+ * The https.Agent for every intercepted request. One pool shared by all client tunnels, so the
+ * exporter's new-tunnel-per-request pattern still reuses upstream TLS connections. It applies
+ * --resolve (keeping the name for SNI), chains through --upstream-proxy, and sets TCP_NODELAY
+ * (reused sockets otherwise stall on Nagle + delayed ACK with larger bodies).
+ */
+export class UpstreamAgent extends https.Agent {
+  private readonly upstream: UpstreamOptions;
+
+  constructor(options: UpstreamOptions) {
+    super({
+      keepAlive: true,
+      keepAliveMsecs: 1000,
+      maxSockets: 256,
+      maxFreeSockets: 64,
+      scheduling: 'lifo',
+      timeout: options.timeoutMs,
+      ca: options.extraCa.length ? [...tls.rootCertificates, ...options.extraCa] : undefined,
+      rejectUnauthorized: !options.insecure,
+    });
+    this.upstream = options;
+  }
+
+  override createConnection(options: any, callback?: (err: Error | null, socket: Duplex) => void): Duplex | undefined {
+    const name: string = options.servername || options.host;
+    const target = this.upstream.resolve.lookup(options.host, Number(options.port));
+    const tlsOptions: tls.ConnectionOptions = {
+      ...options,
+      host: target.host,
+      port: target.port,
+      servername: net.isIP(name) ? undefined : name,
+    };
+    const ready = (socket: tls.TLSSocket) => {
+      socket.setNoDelay(true);
+      return socket;
+    };
+    if (!this.upstream.upstreamProxy) return ready(tls.connect(tlsOptions));
+    // Through a corporate proxy: CONNECT with the real name (the proxy resolves it), then TLS inside.
+    connectThroughProxy(this.upstream.upstreamProxy, { host: name, port: Number(options.port) }, this.upstream.timeoutMs)
+      .then((raw) => {
+        raw.setNoDelay(true);
+        callback?.(null, ready(tls.connect({ ...tlsOptions, socket: raw })));
+      })
+      .catch((err: Error) => callback?.(err, undefined as unknown as Duplex));
+    return undefined;
+  }
+}
+
+/** Plain-HTTP upstream (absolute-form http:// requests), with --resolve and TCP_NODELAY. */
+export class PlainUpstreamAgent extends http.Agent {
+  constructor(private readonly upstream: UpstreamOptions) {
+    super({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: upstream.timeoutMs });
+  }
+
+  override createConnection(options: any, callback?: (err: Error | null, socket: Duplex) => void): Duplex | undefined {
+    const target = this.upstream.resolve.lookup(options.host, Number(options.port));
+    if (!this.upstream.upstreamProxy) {
+      const socket = net.connect({ host: target.host, port: target.port });
+      socket.setNoDelay(true);
+      return socket;
+    }
+    connectThroughProxy(this.upstream.upstreamProxy, { host: options.host, port: Number(options.port) }, this.upstream.timeoutMs)
+      .then((raw) => callback?.(null, raw))
+      .catch((err: Error) => callback?.(err, undefined as unknown as Duplex));
+    return undefined;
+  }
+}

@@ -1,0 +1,39 @@
+import http from 'node:http';
+import net from 'node:net';
+import { formatHostPort, type HostPort } from './connect-target';
+
+/** Opens a raw TCP tunnel to `target` through an HTTP proxy (CONNECT), for corporate egress proxies. */
+export function connectThroughProxy(proxyUrl: URL, target: HostPort, timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { host: formatHostPort(target) };
+    if (proxyUrl.username) {
+      const user = decodeURIComponent(proxyUrl.username);
+      const pass = decodeURIComponent(proxyUrl.password);
+      headers['proxy-authorization'] = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    }
+    const req = http.request({
+      host: proxyUrl.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(proxyUrl.port || 80),
+      method: 'CONNECT',
+      path: formatHostPort(target),
+      headers,
+      timeout: timeoutMs,
+    });
+    req.once('connect', (res, socket, head) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        const err = Object.assign(
+          new Error(`upstream proxy answered CONNECT with ${res.statusCode} ${res.statusMessage ?? ''}`.trim()),
+          { code: 'UPSTREAM_PROXY_REFUSED' },
+        );
+        reject(err);
+        return;
+      }
+      if (head.length > 0) socket.unshift(head);
+      resolve(socket);
+    });
+    req.once('timeout', () => req.destroy(Object.assign(new Error('upstream proxy timed out'), { code: 'ETIMEDOUT' })));
+    req.once('error', (err) => reject(Object.assign(err, { viaProxy: proxyUrl.host })));
+    req.end();
+  });
+}

@@ -1,0 +1,122 @@
+import http from 'node:http';
+import net from 'node:net';
+import tls from 'node:tls';
+
+export interface ProxiedResponse {
+  status: number;
+  reason: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  peerCertificate?: tls.PeerCertificate;
+}
+
+/** Opens a CONNECT tunnel through the proxy and returns the raw socket (after "200"). */
+export function connectTunnel(
+  proxyPort: number,
+  target: string,
+  extraHeaders: Record<string, string> = {},
+  httpVersion = '1.1',
+): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(proxyPort, '127.0.0.1');
+    const headerLines = Object.entries(extraHeaders)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+    socket.once('error', reject);
+    socket.write(`CONNECT ${target} HTTP/${httpVersion}\r\n${headerLines}\r\n`);
+    let buffered = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      socket.removeListener('data', onData);
+      const statusLine = buffered.subarray(0, buffered.indexOf('\r\n')).toString();
+      const rest = buffered.subarray(end + 4);
+      if (!/^HTTP\/1\.[01] 200/.test(statusLine)) {
+        socket.destroy();
+        reject(new Error(`CONNECT refused: ${statusLine}`));
+        return;
+      }
+      if (rest.length) socket.unshift(rest);
+      socket.removeListener('error', reject);
+      resolve(socket);
+    };
+    socket.on('data', onData);
+  });
+}
+
+export interface HttpsViaProxyOptions {
+  proxyPort: number;
+  host: string;
+  port?: number;
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  ca: string | string[];
+  connectHttpVersion?: string;
+}
+
+/** One HTTPS request through a fresh CONNECT tunnel (the exporter's pattern). */
+export async function httpsViaProxy(options: HttpsViaProxyOptions): Promise<ProxiedResponse> {
+  const port = options.port ?? 443;
+  const raw = await connectTunnel(options.proxyPort, `${options.host}:${port}`, {}, options.connectHttpVersion);
+  const socket = tls.connect({ socket: raw, servername: options.host, ca: options.ca });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('secureConnect', resolve);
+    socket.once('error', reject);
+  });
+  const peerCertificate = socket.getPeerCertificate();
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        createConnection: () => socket,
+        host: options.host,
+        port,
+        path: options.path,
+        method: options.method ?? 'GET',
+        headers: { host: options.host, connection: 'close', ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            reason: res.statusMessage!,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+            peerCertificate,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** A plain-HTTP request to the proxy itself (absolute-form target or origin-form). */
+export function plainViaProxy(
+  proxyPort: number,
+  target: string,
+  method = 'GET',
+  headers: Record<string, string> = {},
+  body?: Buffer | string,
+): Promise<ProxiedResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port: proxyPort, method, path: target, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, reason: res.statusMessage!, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

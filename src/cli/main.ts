@@ -4,10 +4,11 @@ import { hideBin } from 'yargs/helpers';
 import { UsageError } from './usage-error';
 // Each command lives in its own module under ./commands and exports a yargs CommandModule.
 import { startCommand } from './commands/start';
+import { fakeIngestionCommand } from './commands/fake-ingestion';
 
 /** Registers every sub-command. Keep one line per command. */
 function registerCommands(cli: Argv): Argv {
-  return cli.command(startCommand);
+  return cli.command(startCommand).command(fakeIngestionCommand);
 }
 
 /**
@@ -38,7 +39,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     return typeof code === 'number' ? code : 0;
   } catch (err) {
     const error = failure ?? (err as Error);
-    const usage = error instanceof UsageError || error.name === 'YError' || error.name === 'ConnectionStringError';
+    const usage =
+      error instanceof UsageError || error.name === 'YError' || error.name === 'ConnectionStringError';
     process.stderr.write(`appinsights-auth-proxy: ${error.message}\n`);
     if (usage) process.stderr.write('Run with --help for usage.\n');
     return usage ? 2 : 1;

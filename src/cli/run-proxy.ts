@@ -120,7 +120,8 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     analyze,
     options.maxCaptureBytes,
     2000,
-    (err) => logger.error({ err: err.message }, 'analysis failed for an exchange; it was logged without findings'),
+    (err) =>
+      logger.error({ err: err.message }, 'analysis failed for an exchange; it was logged without findings'),
   );
   server.on('exchange', (live) => pipeline.accept(live));
   server.on('tunnel', (t) =>
@@ -146,7 +147,8 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
   } catch (err) {
     restoreConsole();
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') throw new UsageError(`port ${options.port} on ${options.host} is already in use (--port)`);
+    if (e.code === 'EADDRINUSE')
+      throw new UsageError(`port ${options.port} on ${options.host} is already in use (--port)`);
     throw err;
   }
   if (options.upstreamInsecure) {
@@ -157,7 +159,12 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
   logger.info(
     {
       listening: `${address.host}:${address.port}`,
-      ca: { path: ca.certPath, fingerprint256: ca.fingerprint256, created, notAfter: ca.notAfter.toISOString() },
+      ca: {
+        path: ca.certPath,
+        fingerprint256: ca.fingerprint256,
+        created,
+        notAfter: ca.notAfter.toISOString(),
+      },
       intercept: scope.patterns.length > 12 ? [...scope.patterns.slice(0, 12), '…'] : scope.patterns,
       defaultsInScope: DEFAULT_INTERCEPT_PATTERNS.length,
       connectionStrings: connectionStrings.map((cs) => ({

@@ -68,9 +68,13 @@ export function createLogger(options: LoggerOptions): AppLogger {
 /** Routes a library's console.* output into the log, so stdout carries only log lines. */
 export function routeConsole(logger: Logger): () => void {
   const saved = { ...console };
-  const to = (level: 'debug' | 'warn') =>
+  const to =
+    (level: 'debug' | 'warn') =>
     (...args: unknown[]) =>
-      logger[level]({ source: 'console' }, args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+      logger[level](
+        { source: 'console' },
+        args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '),
+      );
   console.log = to('debug');
   console.info = to('debug');
   console.debug = to('debug');

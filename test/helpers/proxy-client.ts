@@ -60,7 +60,12 @@ export interface HttpsViaProxyOptions {
 /** One HTTPS request through a fresh CONNECT tunnel (the exporter's pattern). */
 export async function httpsViaProxy(options: HttpsViaProxyOptions): Promise<ProxiedResponse> {
   const port = options.port ?? 443;
-  const raw = await connectTunnel(options.proxyPort, `${options.host}:${port}`, {}, options.connectHttpVersion);
+  const raw = await connectTunnel(
+    options.proxyPort,
+    `${options.host}:${port}`,
+    {},
+    options.connectHttpVersion,
+  );
   const socket = tls.connect({ socket: raw, servername: options.host, ca: options.ca });
   await new Promise<void>((resolve, reject) => {
     socket.once('secureConnect', resolve);
@@ -112,7 +117,12 @@ export function plainViaProxy(
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode!, reason: res.statusMessage!, headers: res.headers, body: Buffer.concat(chunks) }),
+          resolve({
+            status: res.statusCode!,
+            reason: res.statusMessage!,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
         );
       },
     );

@@ -51,7 +51,12 @@ export async function startTestProxy(
       cb();
     },
   });
-  const running = await runProxy({ ...DEFAULT_TEST_OPTIONS, ...overrides, caDir, logDestination: destination });
+  const running = await runProxy({
+    ...DEFAULT_TEST_OPTIONS,
+    ...overrides,
+    caDir,
+    logDestination: destination,
+  });
   const lines = () =>
     text
       .split('\n')
@@ -79,7 +84,10 @@ export async function startTestProxy(
 }
 
 /** A JWT-shaped bearer token with the given claims (unsigned: the proxy never verifies). */
-export function makeJwt(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT', kid: 'test-kid' }): string {
+export function makeJwt(
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT', kid: 'test-kid' },
+): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   return `${enc(header)}.${enc(claims)}.${Buffer.from('signature-bytes-that-are-secret').toString('base64url')}`;
 }

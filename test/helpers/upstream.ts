@@ -47,7 +47,13 @@ export async function startUpstream(names: string[]): Promise<TestUpstream> {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        upstream.seen.push({ method: req.method!, url: req.url!, headers: req.headers, sha256: sha256(body), size: body.length });
+        upstream.seen.push({
+          method: req.method!,
+          url: req.url!,
+          headers: req.headers,
+          sha256: sha256(body),
+          size: body.length,
+        });
         upstream.handler(req, res, body);
       });
     },

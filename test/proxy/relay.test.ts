@@ -43,7 +43,15 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
 
   it('relays a telemetry POST and logs exactly one line with the redacted, decoded Authorization', async () => {
     const before = proxy.exchanges().length;
-    const body = JSON.stringify([{ ver: 1, name: 'Request', time: new Date().toISOString(), iKey: '11111111-2222-3333-4444-555555555555', data: { baseType: 'RequestData', baseData: {} } }]);
+    const body = JSON.stringify([
+      {
+        ver: 1,
+        name: 'Request',
+        time: new Date().toISOString(),
+        iKey: '11111111-2222-3333-4444-555555555555',
+        data: { baseType: 'RequestData', baseData: {} },
+      },
+    ]);
     const res = await httpsViaProxy({
       proxyPort: proxy.port,
       host: HOST,
@@ -63,7 +71,12 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
     expect(mine).toHaveLength(1);
     const { exchange, msg } = mine[0];
     expect(msg).toBe(`POST ${HOST}/v2.1/track → 200 OK`);
-    expect(exchange.request).toMatchObject({ method: 'POST', host: HOST, path: '/v2.1/track', url: `https://${HOST}/v2.1/track` });
+    expect(exchange.request).toMatchObject({
+      method: 'POST',
+      host: HOST,
+      path: '/v2.1/track',
+      url: `https://${HOST}/v2.1/track`,
+    });
     expect(exchange.response).toMatchObject({ status: 200, reason: 'OK' });
     expect(exchange.request.headers.authorization).toBe('[redacted]');
     expect(exchange.request.authorization).toMatchObject({ scheme: 'Bearer', length: token.length });
@@ -87,7 +100,14 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
       res.end('{"itemsReceived":1,"itemsAccepted":0,"errors":[]}');
     };
     try {
-      const res = await httpsViaProxy({ proxyPort: proxy.port, host: HOST, path: '/v2/track', method: 'POST', body: '{}', ca: proxy.caPem });
+      const res = await httpsViaProxy({
+        proxyPort: proxy.port,
+        host: HOST,
+        path: '/v2/track',
+        method: 'POST',
+        body: '{}',
+        ca: proxy.caPem,
+      });
       expect(res.status).toBe(400);
       expect(res.reason).toBe('Authentication not supported');
     } finally {
@@ -111,13 +131,31 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
   });
 
   it('relays a gzip body and 10 MB bodies in each direction byte for byte', async () => {
-    const gz = gzipSync(Buffer.from(JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ i, name: 'Event' })))));
-    const r1 = await httpsViaProxy({ proxyPort: proxy.port, host: HOST, path: '/v2.1/track', method: 'POST', headers: { 'content-encoding': 'gzip' }, body: gz, ca: proxy.caPem });
+    const gz = gzipSync(
+      Buffer.from(JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ i, name: 'Event' })))),
+    );
+    const r1 = await httpsViaProxy({
+      proxyPort: proxy.port,
+      host: HOST,
+      path: '/v2.1/track',
+      method: 'POST',
+      headers: { 'content-encoding': 'gzip' },
+      body: gz,
+      ca: proxy.caPem,
+    });
     expect(JSON.parse(r1.body.toString()).sha256).toBe(sha256(gz));
     expect(upstream.seen.at(-1)!.headers['content-encoding']).toBe('gzip');
 
     const big = randomBytes(10 * 1024 * 1024);
-    const r2 = await httpsViaProxy({ proxyPort: proxy.port, host: HOST, path: '/upload', method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: big, ca: proxy.caPem });
+    const r2 = await httpsViaProxy({
+      proxyPort: proxy.port,
+      host: HOST,
+      path: '/upload',
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: big,
+      ca: proxy.caPem,
+    });
     expect(JSON.parse(r2.body.toString()).sha256).toBe(sha256(big));
 
     upstream.handler = (_req, res) => {
@@ -125,7 +163,12 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
       res.end(big);
     };
     try {
-      const r3 = await httpsViaProxy({ proxyPort: proxy.port, host: HOST, path: '/download', ca: proxy.caPem });
+      const r3 = await httpsViaProxy({
+        proxyPort: proxy.port,
+        host: HOST,
+        path: '/download',
+        ca: proxy.caPem,
+      });
       expect(r3.body.length).toBe(big.length);
       expect(sha256(r3.body)).toBe(sha256(big));
     } finally {
@@ -146,7 +189,13 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
   it('forwards an absolute-form https:// request sent in clear over TLS (legacy Node SDK)', async () => {
     const before = proxy.exchanges().length;
     const body = '{"name":"x"}\n{"name":"y"}';
-    const res = await plainViaProxy(proxy.port, `https://${HOST}/v2.1/track`, 'POST', { host: HOST, 'content-type': 'application/x-json-stream', authorization: `Bearer ${token}` }, body);
+    const res = await plainViaProxy(
+      proxy.port,
+      `https://${HOST}/v2.1/track`,
+      'POST',
+      { host: HOST, 'content-type': 'application/x-json-stream', authorization: `Bearer ${token}` },
+      body,
+    );
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body.toString()).sha256).toBe(sha256(body));
     const lines = await proxy.waitForExchanges(before + 1);
@@ -155,12 +204,27 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
   });
 
   it('accepts an HTTP/1.0 CONNECT without a Host header', async () => {
-    const res = await httpsViaProxy({ proxyPort: proxy.port, host: HOST, path: '/v2.1/track', method: 'POST', body: '[]', ca: proxy.caPem, connectHttpVersion: '1.0' });
+    const res = await httpsViaProxy({
+      proxyPort: proxy.port,
+      host: HOST,
+      path: '/v2.1/track',
+      method: 'POST',
+      body: '[]',
+      ca: proxy.caPem,
+      connectHttpVersion: '1.0',
+    });
     expect(res.status).toBe(200);
   });
 
   it('refuses CONNECT targets that are not host:port with 400', async () => {
-    for (const target of ['../../etc/passwd:443', 'host with space:443', 'nohost', 'a..b:443', '[zz]:443', 'x:99999']) {
+    for (const target of [
+      '../../etc/passwd:443',
+      'host with space:443',
+      'nohost',
+      'a..b:443',
+      '[zz]:443',
+      'x:99999',
+    ]) {
       await expect(connectTunnel(proxy.port, target)).rejects.toThrow(/400/);
     }
   });
@@ -168,5 +232,7 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
 
 function defaultHandler(_req: unknown, res: import('node:http').ServerResponse, body: Buffer): void {
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [], sha256: sha256(body) }));
+  res.end(
+    JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [], sha256: sha256(body) }),
+  );
 }

@@ -4,30 +4,90 @@ import { runProxy } from '../run-proxy';
 /** Flags of `start`, each also settable as AIPROXY_<FLAG> (see main.ts). */
 export function startOptions(cli: Argv) {
   return cli
-    .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 in a container)' })
-    .option('port', { type: 'number', default: 8888, describe: 'Port to listen on (Fiddler\'s)' })
-    .option('ca-dir', { type: 'string', default: 'certs', describe: 'Where the CA lives (created on first start)' })
+    .option('host', {
+      type: 'string',
+      default: '127.0.0.1',
+      describe: 'Address to listen on (0.0.0.0 in a container)',
+    })
+    .option('port', { type: 'number', default: 8888, describe: "Port to listen on (Fiddler's)" })
+    .option('ca-dir', {
+      type: 'string',
+      default: 'certs',
+      describe: 'Where the CA lives (created on first start)',
+    })
     .option('connection-string', {
       type: 'string',
       array: true,
       default: [] as string[],
-      describe: 'Application Insights connection string (repeatable); its hosts are intercepted and checked. Also read from APPLICATIONINSIGHTS_CONNECTION_STRING',
+      describe:
+        'Application Insights connection string (repeatable); its hosts are intercepted and checked. Also read from APPLICATIONINSIGHTS_CONNECTION_STRING',
     })
-    .option('intercept', { type: 'string', array: true, default: [] as string[], describe: 'Also decrypt these hosts ("*.example.com" for sub-domains)' })
-    .option('no-intercept', { type: 'string', array: true, default: [] as string[], describe: 'Never decrypt these hosts (tunnel them)' })
-    .option('resolve', { type: 'string', array: true, default: [] as string[], describe: 'HOST[:PORT]=ADDRESS:PORT: connect there, keep the name for SNI and Host (like curl)' })
-    .option('upstream-ca', { type: 'string', array: true, default: [] as string[], describe: 'Extra PEM roots to trust upstream (corporate proxy, local fake)' })
-    .option('upstream-insecure', { type: 'boolean', default: false, describe: 'Do not verify upstream certificates (emergencies only)' })
-    .option('upstream-proxy', { type: 'string', describe: 'Chain through this HTTP proxy (http://[user:pass@]host:port)' })
-    .option('upstream-timeout', { type: 'number', default: 30000, describe: 'Milliseconds to wait for upstream response headers (504 after)' })
-    .option('idle-timeout', { type: 'number', default: 120000, describe: 'Milliseconds an idle client connection or tunnel is kept' })
-    .option('max-capture-bytes', { type: 'number', default: 1048576, describe: 'Bytes of each body kept for analysis (before and after decompression)' })
-    .option('log-format', { choices: ['json', 'pretty'] as const, default: process.stdout.isTTY ? ('pretty' as const) : ('json' as const), describe: 'json lines, or the readable view' })
+    .option('intercept', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'Also decrypt these hosts ("*.example.com" for sub-domains)',
+    })
+    .option('no-intercept', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'Never decrypt these hosts (tunnel them)',
+    })
+    .option('resolve', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'HOST[:PORT]=ADDRESS:PORT: connect there, keep the name for SNI and Host (like curl)',
+    })
+    .option('upstream-ca', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'Extra PEM roots to trust upstream (corporate proxy, local fake)',
+    })
+    .option('upstream-insecure', {
+      type: 'boolean',
+      default: false,
+      describe: 'Do not verify upstream certificates (emergencies only)',
+    })
+    .option('upstream-proxy', {
+      type: 'string',
+      describe: 'Chain through this HTTP proxy (http://[user:pass@]host:port)',
+    })
+    .option('upstream-timeout', {
+      type: 'number',
+      default: 30000,
+      describe: 'Milliseconds to wait for upstream response headers (504 after)',
+    })
+    .option('idle-timeout', {
+      type: 'number',
+      default: 120000,
+      describe: 'Milliseconds an idle client connection or tunnel is kept',
+    })
+    .option('max-capture-bytes', {
+      type: 'number',
+      default: 1048576,
+      describe: 'Bytes of each body kept for analysis (before and after decompression)',
+    })
+    .option('log-format', {
+      choices: ['json', 'pretty'] as const,
+      default: process.stdout.isTTY ? ('pretty' as const) : ('json' as const),
+      describe: 'json lines, or the readable view',
+    })
     .option('log-file', { type: 'string', describe: 'Also write JSON lines to this file' })
     .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const })
-    .option('expect-entra', { type: 'boolean', default: false, describe: 'The resource has local auth disabled: warn before the service answers' })
+    .option('expect-entra', {
+      type: 'boolean',
+      default: false,
+      describe: 'The resource has local auth disabled: warn before the service answers',
+    })
     .option('proxy-auth', { type: 'string', describe: 'Require Proxy-Authorization Basic USER:PASS' })
-    .option('analysis', { type: 'boolean', default: true, describe: 'Capture, analyse and log exchanges (false: relay only)' });
+    .option('analysis', {
+      type: 'boolean',
+      default: true,
+      describe: 'Capture, analyse and log exchanges (false: relay only)',
+    });
 }
 
 type StartArgs = Awaited<ReturnType<typeof startOptions>['argv']>;

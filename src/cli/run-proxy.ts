@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { loadOrCreateCa } from '../certs/ca';
+import { hostsOutsideConstraints, outsideConstraintsMessage, permittedDomainsFor } from '../certs/ca-constraints';
+import { ensureTrustStoreAtStartup } from '../certs/truststore-at-startup';
+import { diagnose } from '../diagnosis';
 import { DEFAULT_INTERCEPT_PATTERNS } from '../ingestion/clouds';
-import { type ConnectionString, parseConnectionString } from '../ingestion/connection-string';
+import { type ConnectionString, connectionStringHosts, parseConnectionString } from '../ingestion/connection-string';
 import { ExchangePipeline, type Analyzer } from '../proxy/exchange-pipeline';
 import { ProxyServer } from '../proxy/proxy-server';
 import { ScopeMatcher } from '../proxy/scope';
@@ -31,6 +34,10 @@ export interface RunProxyOptions {
   expectEntra: boolean;
   proxyAuth?: string;
   analysis: boolean;
+  /** Create a new CA without Name Constraints (default: constrained to the intercepted domains). */
+  caUnconstrained?: boolean;
+  /** Write <ca-dir>/truststore.p12 when a JDK is present and it is missing (the start command). */
+  writeTruststore?: boolean;
   /** Tests: write the log here instead of stdout. */
   logDestination?: Writable;
   /** Extra sinks (HAR writer, summary, ...). */
@@ -96,9 +103,17 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     prettyStream: options.prettyStream,
   });
   const restoreConsole = routeConsole(logger);
+  // New CAs may vouch only for what we intercept; an existing one must cover today's hosts.
+  const caHosts = [...connectionStrings.flatMap(connectionStringHosts), ...options.intercept];
   const { ca, created } = await loadOrCreateCa(path.resolve(options.caDir), {
-    permittedDomains: undefined,
+    permittedDomains: options.caUnconstrained ? undefined : permittedDomainsFor(caHosts),
   });
+  const outside = hostsOutsideConstraints(ca, caHosts);
+  if (outside.length > 0) {
+    restoreConsole();
+    throw new UsageError(outsideConstraintsMessage(ca, outside, caHosts));
+  }
+  if (options.writeTruststore) await ensureTrustStoreAtStartup(ca, logger);
   const server = new ProxyServer({
     host: options.host,
     port: options.port,
@@ -114,7 +129,10 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     proxyAuth: options.proxyAuth,
     capture: options.analysis,
   });
-  const analyze: Analyzer = options.analyzer ? options.analyzer(connectionStrings) : () => ({ findings: [] });
+  const analyze: Analyzer = options.analyzer
+    ? options.analyzer(connectionStrings)
+    : (exchange) =>
+        diagnose(exchange, { connectionStrings, expectEntra: options.expectEntra, caCertPath: ca.certPath });
   const pipeline = new ExchangePipeline(
     [logSink(logger), ...(options.sinks ?? [])],
     analyze,

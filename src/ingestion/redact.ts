@@ -14,7 +14,7 @@ export function maskIkey(value: string): string {
 }
 
 const SECRET_FORM_FIELDS =
-  /(^|[&?])(client_secret|client_assertion|assertion|refresh_token|password|code|access_token)=([^&]*)/gi;
+  /(^|[&?])(client_secret|client_assertion|assertion|refresh_token|password|code|access_token)=([^&\s"'<>]*)/gi;
 const SECRET_JSON_FIELDS =
   /("(?:access_token|refresh_token|id_token|client_secret|client_assertion|password)"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi;
 const IKEY_JSON_FIELDS = /("(?:iKey|ikey|cikey|instrumentationKey)"\s*:\s*")([0-9a-fA-F-]{32,36})(")/g;
@@ -25,7 +25,10 @@ const BEARER_IN_TEXT = /(Bearer\s+)([A-Za-z0-9._~+/=-]{16,})/g;
 /** Masks secrets inside a body (form-encoded, JSON, NDJSON or log text). */
 export function redactText(text: string): string {
   return text
-    .replace(SECRET_FORM_FIELDS, (_m, sep: string, name: string) => `${sep}${name}=[redacted]`)
+    // A numeric `code` is an error code (…/error?code=700016), not an authorization code.
+    .replace(SECRET_FORM_FIELDS, (m, sep: string, name: string, value: string) =>
+      name.toLowerCase() === 'code' && /^\d+$/.test(value) ? m : `${sep}${name}=[redacted]`,
+    )
     .replace(SECRET_JSON_FIELDS, (_m, pre: string, _v: string, post: string) => `${pre}[redacted]${post}`)
     .replace(IKEY_JSON_FIELDS, (_m, pre: string, v: string, post: string) => `${pre}${maskIkey(v)}${post}`)
     .replace(IKEY_IN_CONN_STRING, (_m, pre: string, v: string) => `${pre}${maskIkey(v)}`)

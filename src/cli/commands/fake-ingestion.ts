@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import type { Argv, CommandModule } from 'yargs';
 import {
-  DEFAULT_APP,
   DEFAULT_AUDIENCES,
+  DEFAULT_PUBLISHERS,
   DEFAULT_TENANT_ID,
   REASON_401,
   REASON_403,
@@ -20,36 +20,113 @@ import { UsageError } from '../usage-error';
 export function fakeIngestionOptions(cli: Argv) {
   return cli
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
-    .option('port', { type: 'number', default: 8443, describe: 'HTTPS port serving every Azure host name (0: any free port)' })
-    .option('ca-dir', { type: 'string', default: 'certs', describe: 'CA that issues the fake\'s certificates (created on first start)' })
-    .option('cert', { type: 'string', describe: 'PEM certificate file to serve instead of leaves from our CA (with --key)' })
+    .option('port', {
+      type: 'number',
+      default: 8443,
+      describe: 'HTTPS port serving every Azure host name (0: any free port)',
+    })
+    .option('ca-dir', {
+      type: 'string',
+      default: 'certs',
+      describe: "CA that issues the fake's certificates (created on first start)",
+    })
+    .option('cert', {
+      type: 'string',
+      describe: 'PEM certificate file to serve instead of leaves from our CA (with --key)',
+    })
     .option('key', { type: 'string', describe: 'PEM private key file for --cert' })
-    .option('auth', { choices: ['local', 'entra-only'] as const, default: 'entra-only' as const, describe: 'local: tokens optional; entra-only: DisableLocalAuth=true' })
-    .option('ikey', { type: 'string', array: true, default: [] as string[], describe: 'Instrumentation key of the resource (repeatable; none: any key is accepted)' })
-    .option('publisher', { type: 'string', array: true, default: [DEFAULT_APP.objectId], describe: 'oid or appid holding Monitoring Metrics Publisher (repeatable)' })
-    .option('audience', { type: 'string', array: true, default: [...DEFAULT_AUDIENCES], describe: 'Accepted token audience (repeatable; trailing slash optional)' })
+    .option('auth', {
+      choices: ['local', 'entra-only'] as const,
+      default: 'entra-only' as const,
+      describe: 'local: tokens optional; entra-only: DisableLocalAuth=true',
+    })
+    .option('ikey', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'Instrumentation key of the resource (repeatable; none: any key is accepted)',
+    })
+    .option('publisher', {
+      type: 'string',
+      array: true,
+      default: [...DEFAULT_PUBLISHERS],
+      describe: 'oid or appid holding Monitoring Metrics Publisher (repeatable)',
+    })
+    .option('audience', {
+      type: 'string',
+      array: true,
+      default: [...DEFAULT_AUDIENCES],
+      describe: 'Accepted token audience (repeatable; trailing slash optional)',
+    })
     .option('reason-401', { type: 'string', default: REASON_401, describe: 'Reason phrase of 401 answers' })
     .option('reason-403', { type: 'string', default: REASON_403, describe: 'Reason phrase of 403 answers' })
-    .option('v2-status', { type: 'number', default: 400, describe: 'Status for /v2/track on an Entra-only resource (sources disagree: 400, 401 or 403)' })
-    .option('v2-reason', { type: 'string', default: REASON_V2_ENTRA_ONLY, describe: 'Reason phrase for /v2/track on an Entra-only resource' })
-    .option('signatures', { choices: ['any', 'ours'] as const, default: 'any' as const, describe: 'any: token signatures are not checked; ours: only tokens from the fake Entra' })
-    .option('scenario', { choices: SCENARIO_NAMES, default: 'ok' as const, describe: 'Behaviour of /track (switch at run time: POST /_fake/scenario)' })
-    .option('retry-after', { type: 'number', describe: 'Retry-After seconds for throttle (default 10) and error503' })
+    .option('v2-status', {
+      type: 'number',
+      default: 400,
+      describe: 'Status for /v2/track on an Entra-only resource (sources disagree: 400, 401 or 403)',
+    })
+    .option('v2-reason', {
+      type: 'string',
+      default: REASON_V2_ENTRA_ONLY,
+      describe: 'Reason phrase for /v2/track on an Entra-only resource',
+    })
+    .option('signatures', {
+      choices: ['any', 'ours'] as const,
+      default: 'any' as const,
+      describe: 'any: token signatures are not checked; ours: only tokens from the fake Entra',
+    })
+    .option('scenario', {
+      choices: SCENARIO_NAMES,
+      default: 'ok' as const,
+      describe: 'Behaviour of /track (switch at run time: POST /_fake/scenario)',
+    })
+    .option('retry-after', {
+      type: 'number',
+      describe: 'Retry-After seconds for throttle (default 10) and error503',
+    })
     .option('delay-ms', { type: 'number', describe: 'Delay of the slow scenario (default 5000)' })
-    .option('redirect-location', { type: 'string', describe: 'Full https URL the redirect scenario points to' })
-    .option('tenant', { type: 'string', array: true, default: [DEFAULT_TENANT_ID], describe: 'Tenant ids the fake Entra knows ("*": all)' })
-    .option('entra-app', { type: 'string', array: true, default: [] as string[], describe: 'App registration CLIENT_ID:SECRET[:OBJECT_ID[:expired]] (repeatable; replaces the default app)' })
-    .option('unsigned-tokens', { type: 'boolean', default: false, describe: 'Issue unsigned (alg none) tokens instead of RS256' })
-    .option('imds-port', { type: 'number', describe: 'Also serve plain HTTP (IMDS, App Service identity) on this port' })
-    .option('imds-host', { type: 'string', describe: 'Address of the plain-HTTP listener (default: --host)' });
+    .option('redirect-location', {
+      type: 'string',
+      describe: 'Full https URL the redirect scenario points to',
+    })
+    .option('tenant', {
+      type: 'string',
+      array: true,
+      default: [DEFAULT_TENANT_ID],
+      describe: 'Tenant ids the fake Entra knows ("*": all)',
+    })
+    .option('entra-app', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe:
+        'App registration CLIENT_ID:SECRET[:OBJECT_ID[:expired]] (repeatable; replaces the default app)',
+    })
+    .option('unsigned-tokens', {
+      type: 'boolean',
+      default: false,
+      describe: 'Issue unsigned (alg none) tokens instead of RS256',
+    })
+    .option('imds-port', {
+      type: 'number',
+      describe: 'Also serve plain HTTP (IMDS, App Service identity) on this port',
+    })
+    .option('imds-host', {
+      type: 'string',
+      describe: 'Address of the plain-HTTP listener (default: --host)',
+    });
 }
 
 type FakeIngestionArgs = Awaited<ReturnType<typeof fakeIngestionOptions>['argv']>;
 
 function parseEntraApp(spec: string): EntraApp {
   const [clientId, secret, objectId, flag] = spec.split(':');
-  if (!clientId || !secret) throw new UsageError(`--entra-app ${JSON.stringify(spec)}: expected CLIENT_ID:SECRET[:OBJECT_ID[:expired]]`);
-  if (flag !== undefined && flag !== 'expired') throw new UsageError(`--entra-app: the fourth field can only be "expired"`);
+  if (!clientId || !secret)
+    throw new UsageError(
+      `--entra-app ${JSON.stringify(spec)}: expected CLIENT_ID:SECRET[:OBJECT_ID[:expired]]`,
+    );
+  if (flag !== undefined && flag !== 'expired')
+    throw new UsageError(`--entra-app: the fourth field can only be "expired"`);
   return { clientId, secret, objectId: objectId || clientId, secretExpired: flag === 'expired' };
 }
 
@@ -71,7 +148,10 @@ function readPem(file: string | undefined, flag: string): string | undefined {
 }
 
 /** Starts the fake from parsed flags; the log goes to stdout, one JSON line per request. */
-export async function runFakeIngestion(args: FakeIngestionArgs, logger = pino({ name: 'fake-ingestion' }, pino.destination({ dest: 1, sync: true }))): Promise<FakeServices> {
+export async function runFakeIngestion(
+  args: FakeIngestionArgs,
+  logger = pino({ name: 'fake-ingestion' }, pino.destination({ dest: 1, sync: true })),
+): Promise<FakeServices> {
   const apps = args['entra-app'].map(parseEntraApp);
   const fake = await startFakeServices({
     host: args.host,
@@ -94,12 +174,24 @@ export async function runFakeIngestion(args: FakeIngestionArgs, logger = pino({ 
       v2Reason: args['v2-reason'],
       signatures: args.signatures,
     },
-    entra: { tenants: args.tenant, signTokens: !args['unsigned-tokens'], ...(apps.length > 0 ? { apps } : {}) },
+    entra: {
+      tenants: args.tenant,
+      signTokens: !args['unsigned-tokens'],
+      ...(apps.length > 0 ? { apps } : {}),
+    },
     identity: { signTokens: !args['unsigned-tokens'] },
   });
   // One line that scripts and tests can parse for the chosen ports.
   logger.info(
-    { event: 'fake.listening', host: fake.host, port: fake.port, imdsPort: fake.imdsPort, caCert: fake.ca?.certPath, auth: args.auth, scenario: fake.scenario.name },
+    {
+      event: 'fake.listening',
+      host: fake.host,
+      port: fake.port,
+      imdsPort: fake.imdsPort,
+      caCert: fake.ca?.certPath,
+      auth: args.auth,
+      scenario: fake.scenario.name,
+    },
     `fake ingestion and Entra listening on https://${fake.host}:${fake.port}`,
   );
   return fake;
@@ -107,7 +199,8 @@ export async function runFakeIngestion(args: FakeIngestionArgs, logger = pino({ 
 
 export const fakeIngestionCommand: CommandModule<object, FakeIngestionArgs> = {
   command: 'fake-ingestion',
-  describe: 'Run a local fake of the Application Insights ingestion service, live metrics, Entra ID and managed identity',
+  describe:
+    'Run a local fake of the Application Insights ingestion service, live metrics, Entra ID and managed identity',
   builder: (cli) => fakeIngestionOptions(cli) as unknown as Argv<FakeIngestionArgs>,
   handler: async (args) => {
     const fake = await runFakeIngestion(args);

@@ -43,17 +43,30 @@ const CANONICAL = new Map(KNOWN_KEYS.map((k) => [k.toLowerCase(), k]));
 const MAX_LENGTH = 4096;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function splitPairs(text: string): Record<string, string> {
+/** A bare segment, for an error message: a lone instrumentation key (a common mistake) is masked. */
+function shownSegment(segment: string): string {
+  const trimmed = segment.trim();
+  return GUID.test(trimmed) ? maskIkey(trimmed) : trimmed.slice(0, 40);
+}
+
+interface Pairs {
+  values: Record<string, string>;
+  /** Position (0-based character offset) of each key in the text, for error messages. */
+  positions: Record<string, number>;
+}
+
+function splitPairs(text: string): Pairs {
   const values: Record<string, string> = {};
+  const positions: Record<string, number> = {};
   let position = 0;
   for (const segment of text.split(';')) {
-    const start = position;
+    const start = position + (segment.length - segment.trimStart().length);
     position += segment.length + 1;
     if (segment.trim() === '') continue;
     const eq = segment.indexOf('=');
     if (eq <= 0) {
       throw new ConnectionStringError(
-        `connection string: "${segment.trim().slice(0, 40)}" at position ${start} is not key=value`,
+        `connection string: "${shownSegment(segment)}" at position ${start} is not key=value`,
         undefined,
         start,
       );
@@ -62,22 +75,32 @@ function splitPairs(text: string): Record<string, string> {
     const value = segment.slice(eq + 1).trim();
     const key = CANONICAL.get(rawKey.toLowerCase()) ?? rawKey;
     if (value === '') {
-      throw new ConnectionStringError(`connection string: ${key} at position ${start} has no value`, key, start);
+      throw new ConnectionStringError(
+        `connection string: ${key} at position ${start} has no value`,
+        key,
+        start,
+      );
     }
     values[key] = value;
+    positions[key] = start;
   }
-  return values;
+  return { values, positions };
 }
 
-function normalizeEndpoint(value: string, key: string): string {
+function normalizeEndpoint(value: string, key: string, position?: number): string {
+  const at = position === undefined ? '' : ` at position ${position}`;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConnectionStringError(`connection string: ${key} "${value}" is not a URL`, key);
+    throw new ConnectionStringError(`connection string: ${key}${at} "${value}" is not a URL`, key, position);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConnectionStringError(`connection string: ${key} must be http(s), got ${url.protocol}`, key);
+    throw new ConnectionStringError(
+      `connection string: ${key}${at} must be http(s), got ${url.protocol}`,
+      key,
+      position,
+    );
   }
   return `${url.protocol}//${url.host}${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}`;
 }
@@ -90,28 +113,44 @@ function fromSuffix(prefix: string, suffix: string, location?: string): string {
 
 export function parseConnectionString(text: string): ConnectionString {
   if (text.length > MAX_LENGTH) {
-    throw new ConnectionStringError(`connection string is ${text.length} characters; the limit is ${MAX_LENGTH}`);
+    throw new ConnectionStringError(
+      `connection string is ${text.length} characters; the limit is ${MAX_LENGTH}`,
+    );
   }
-  const values = splitPairs(text);
+  const { values, positions } = splitPairs(text);
   const ikey = values.InstrumentationKey;
-  if (!ikey) throw new ConnectionStringError('connection string: InstrumentationKey is missing', 'InstrumentationKey');
+  if (!ikey)
+    throw new ConnectionStringError('connection string: InstrumentationKey is missing', 'InstrumentationKey');
   if (!GUID.test(ikey)) {
     throw new ConnectionStringError(
-      `connection string: InstrumentationKey "${maskIkey(ikey)}" is not a GUID`,
+      `connection string: InstrumentationKey at position ${positions.InstrumentationKey} ("${maskIkey(ikey)}") is not a GUID`,
       'InstrumentationKey',
+      positions.InstrumentationKey,
     );
   }
   const location = values.Location;
   if (location !== undefined && !/^[a-z0-9]+$/i.test(location)) {
-    throw new ConnectionStringError(`connection string: Location "${location}" must be alphanumeric`, 'Location');
+    throw new ConnectionStringError(
+      `connection string: Location at position ${positions.Location} ("${location}") must be alphanumeric`,
+      'Location',
+      positions.Location,
+    );
   }
   const suffix = values.EndpointSuffix;
   const endpoint = (key: string, prefix: string, fallback: string) =>
-    values[key] ? normalizeEndpoint(values[key], key) : suffix ? fromSuffix(prefix, suffix, location) : fallback;
+    values[key]
+      ? normalizeEndpoint(values[key], key, positions[key])
+      : suffix
+        ? fromSuffix(prefix, suffix, location)
+        : fallback;
 
   const ingestionEndpoint = endpoint('IngestionEndpoint', 'dc', 'https://dc.services.visualstudio.com/');
   const liveEndpoint = endpoint('LiveEndpoint', 'live', 'https://rt.services.visualstudio.com/');
-  const profilerEndpoint = endpoint('ProfilerEndpoint', 'profiler', 'https://agent.azureserviceprofiler.net/');
+  const profilerEndpoint = endpoint(
+    'ProfilerEndpoint',
+    'profiler',
+    'https://agent.azureserviceprofiler.net/',
+  );
   const cloud = cloudOfHost(new URL(ingestionEndpoint).hostname);
   const audience = (values.AADAudience ?? cloud?.audience ?? CLOUDS[0]!.audience).replace(/\/+$/, '');
   return {
@@ -128,5 +167,7 @@ export function parseConnectionString(text: string): ConnectionString {
 
 /** Host names a connection string sends traffic to (ingestion, live metrics, profiler). */
 export function connectionStringHosts(cs: ConnectionString): string[] {
-  return [cs.ingestionEndpoint, cs.liveEndpoint, cs.profilerEndpoint].map((u) => new URL(u).hostname.toLowerCase());
+  return [cs.ingestionEndpoint, cs.liveEndpoint, cs.profilerEndpoint].map((u) =>
+    new URL(u).hostname.toLowerCase(),
+  );
 }

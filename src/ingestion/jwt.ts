@@ -37,7 +37,8 @@ export function decodeJwt(token: string): { jwt?: JwtSummary; error?: string } {
   const payload = decodeSegment(parts[1] ?? '');
   if (!payload) return { error: 'payload is not base64url JSON' };
   const h: JwtSummary['header'] = {};
-  for (const k of ['alg', 'kid', 'typ', 'x5t'] as const) if (typeof header[k] === 'string') h[k] = header[k] as string;
+  for (const k of ['alg', 'kid', 'typ', 'x5t'] as const)
+    if (typeof header[k] === 'string') h[k] = header[k] as string;
   return { jwt: { header: h, claims: pickClaims(payload) } };
 }
 
@@ -51,7 +52,11 @@ export function summarizeAuthorization(value: string): AuthorizationSummary {
   const space = trimmed.indexOf(' ');
   const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
   const credential = space === -1 ? '' : trimmed.slice(space + 1).trim();
-  const summary: AuthorizationSummary = { scheme, fingerprint: fingerprint(value), length: credential.length };
+  const summary: AuthorizationSummary = {
+    scheme,
+    fingerprint: fingerprint(value),
+    length: credential.length,
+  };
   if (scheme.toLowerCase() === 'bearer') {
     if (!credential) summary.malformed = 'no token after "Bearer"';
     else {

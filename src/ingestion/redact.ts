@@ -24,16 +24,21 @@ const BEARER_IN_TEXT = /(Bearer\s+)([A-Za-z0-9._~+/=-]{16,})/g;
 
 /** Masks secrets inside a body (form-encoded, JSON, NDJSON or log text). */
 export function redactText(text: string): string {
-  return text
-    // A numeric `code` is an error code (…/error?code=700016), not an authorization code.
-    .replace(SECRET_FORM_FIELDS, (m, sep: string, name: string, value: string) =>
-      name.toLowerCase() === 'code' && /^\d+$/.test(value) ? m : `${sep}${name}=[redacted]`,
-    )
-    .replace(SECRET_JSON_FIELDS, (_m, pre: string, _v: string, post: string) => `${pre}[redacted]${post}`)
-    .replace(IKEY_JSON_FIELDS, (_m, pre: string, v: string, post: string) => `${pre}${maskIkey(v)}${post}`)
-    .replace(IKEY_IN_CONN_STRING, (_m, pre: string, v: string) => `${pre}${maskIkey(v)}`)
-    .replace(IKEY_IN_ENVELOPE_NAME, (_m, pre: string, v: string, post: string) => `${pre}${maskIkey(v)}${post}`)
-    .replace(BEARER_IN_TEXT, (_m, pre: string) => `${pre}[redacted]`);
+  return (
+    text
+      // A numeric `code` is an error code (…/error?code=700016), not an authorization code.
+      .replace(SECRET_FORM_FIELDS, (m, sep: string, name: string, value: string) =>
+        name.toLowerCase() === 'code' && /^\d+$/.test(value) ? m : `${sep}${name}=[redacted]`,
+      )
+      .replace(SECRET_JSON_FIELDS, (_m, pre: string, _v: string, post: string) => `${pre}[redacted]${post}`)
+      .replace(IKEY_JSON_FIELDS, (_m, pre: string, v: string, post: string) => `${pre}${maskIkey(v)}${post}`)
+      .replace(IKEY_IN_CONN_STRING, (_m, pre: string, v: string) => `${pre}${maskIkey(v)}`)
+      .replace(
+        IKEY_IN_ENVELOPE_NAME,
+        (_m, pre: string, v: string, post: string) => `${pre}${maskIkey(v)}${post}`,
+      )
+      .replace(BEARER_IN_TEXT, (_m, pre: string) => `${pre}[redacted]`)
+  );
 }
 
 const SECRET_QUERY_PARAMS = new Set([

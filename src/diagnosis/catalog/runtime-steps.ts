@@ -1,0 +1,52 @@
+import type { Runtime } from '../../model/finding';
+
+/**
+ * Fix steps that several catalog entries share, per runtime. `{caCertPath}` is replaced by the
+ * proxy's CA path when the finding is built.
+ */
+
+type Steps = Partial<Record<Runtime, string[]>>;
+
+export const ENABLE_ENTRA: Steps = {
+  java: [
+    'Java agent 3.2.0 or later: add an `authentication` block to applicationinsights.json, e.g. `"authentication": { "enabled": true, "type": "UAMI", "clientId": "<client id of the user-assigned identity>" }`; use `"type": "SAMI"` for a system-assigned identity, or `"type": "CLIENTSECRET"` with `tenantId`, `clientId` and `clientSecret` for an app registration.',
+    'Or, without touching the file, set `APPLICATIONINSIGHTS_AUTHENTICATION_STRING=Authorization=AAD` (system-assigned) or `Authorization=AAD;ClientId=<client id>` (user-assigned) in the environment of the JVM.',
+    'The agent writes token and ingestion failures to its own log (applicationinsights.log next to the jar, or stdout): look for `ManagedIdentityCredential`, `MsalServiceException` or `Sending telemetry to the ingestion service`.',
+  ],
+  node: [
+    '@azure/monitor-opentelemetry or applicationinsights 3.x: pass a credential with the connection string, e.g. `useAzureMonitor({ azureMonitorExporterOptions: { connectionString, credential: new ManagedIdentityCredential({ clientId }) } })`.',
+    'Classic API (applicationinsights 2.x, or the 3.x shim): set `appInsights.defaultClient.config.aadTokenCredential = credential` before `start()`.',
+    'Exporter used on its own: `new AzureMonitorTraceExporter({ connectionString, credential })`.',
+    'Run with `AZURE_LOG_LEVEL=verbose` to see why Azure Identity could not get a token.',
+  ],
+  python: [
+    'Pass `credential=` with the connection string: `configure_azure_monitor(connection_string=..., credential=ManagedIdentityCredential(client_id="<client id>"))`, or the same keyword on `AzureMonitorTraceExporter`, `AzureMonitorLogExporter` and `AzureMonitorMetricExporter`.',
+    'Set the `azure.identity` and `azure.monitor.opentelemetry.exporter` loggers to DEBUG to see token and transmission errors.',
+    'OpenCensus (retired) exporters also take `credential=`; plan the move to the OpenTelemetry distro.',
+  ],
+  dotnet: [
+    'OpenTelemetry distro or exporter (and Application Insights 3.x): set `options.Credential = new ManagedIdentityCredential("<client id>")` (or `DefaultAzureCredential`) in `UseAzureMonitor(...)` / `AddAzureMonitorTraceExporter(...)`.',
+    'Classic SDK 2.x: call `telemetryConfiguration.SetAzureTokenCredential(credential)`; without a credential this SDK posts to `/v2/track` without a token.',
+    "Collect the SDK's EventSource logs (PerfView, dotnet-trace): a token failure reads `Failed to get AAD Token. Error message:` (Microsoft-ApplicationInsights-Core), a rejected batch `AuthenticatedTransmissionError` or, for the exporter, `Transmission failed. StatusCode:`.",
+  ],
+};
+
+export const TRUST_PROXY_CA: Steps = {
+  java: [
+    'Copy the JDK\'s trust store and add the proxy CA to the copy: `cp "$JAVA_HOME/lib/security/cacerts" proxy-cacerts` then `keytool -importcert -noprompt -alias appinsights-auth-proxy -file {caCertPath} -keystore proxy-cacerts -storepass changeit`.',
+    'Start the JVM with `-Djavax.net.ssl.trustStore=proxy-cacerts -Djavax.net.ssl.trustStorePassword=changeit` next to the proxy flags (`-Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=<port>`); for an app whose command line you cannot change, put them in `JAVA_TOOL_OPTIONS`.',
+    'The JVM reports this as `PKIX path building failed ... unable to find valid certification path to requested target`.',
+  ],
+  node: [
+    'Start Node with `NODE_EXTRA_CA_CERTS={caCertPath}`: it is read once at process start, so restart the app.',
+    'The exporter reports this as `unable to verify the first certificate` (`UNABLE_TO_VERIFY_LEAF_SIGNATURE`) and drops the batch; it closes the connection without a TLS alert, which is why the proxy can only say "likely".',
+  ],
+  python: [
+    '`REQUESTS_CA_BUNDLE` replaces the default bundle, so build one that holds both: `cat "$(python -m certifi)" {caCertPath} > proxy-bundle.pem` then `export REQUESTS_CA_BUNDLE=$PWD/proxy-bundle.pem`.',
+    'Or pass `connection_verify="proxy-bundle.pem"` to the exporter and the credential (an azure-core option).',
+  ],
+  dotnet: [
+    'Linux: copy the CA to `/usr/local/share/ca-certificates/appinsights-auth-proxy.crt` (PEM) and run `update-ca-certificates`, or point `SSL_CERT_FILE` at a bundle that includes it.',
+    'Windows: `certutil -user -addstore Root {caCertPath}`, then restart the app.',
+  ],
+};

@@ -1,0 +1,25 @@
+import { CATALOG, type CatalogEntry } from './catalog';
+
+/**
+ * Catalog entries for a query: a finding id ('TOKEN_MISSING', any case), an HTTP status ('401'),
+ * an AADSTS code ('AADSTS700016' or '700016'), or part of an id ('token').
+ */
+export function lookupGuidance(query: string): CatalogEntry[] {
+  const q = query
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
+  if (!q) return [];
+  const code = /^(AADSTS)?(\d+)$/.exec(q);
+  if (code) {
+    const digits = code[2] ?? '';
+    const n = Number(digits);
+    if (!code[1] && digits.length === 3 && n >= 100 && n <= 599) {
+      return CATALOG.filter((e) => e.statuses?.includes(n));
+    }
+    const byCode = CATALOG.filter((e) => e.aadsts?.includes(digits));
+    return byCode.length ? byCode : CATALOG.filter((e) => e.id === 'ENTRA_TOKEN_ERROR');
+  }
+  const exact = CATALOG.filter((e) => e.id === q);
+  return exact.length ? exact : CATALOG.filter((e) => e.id.includes(q));
+}

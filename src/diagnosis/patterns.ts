@@ -1,0 +1,12 @@
+/** Texts the service or Entra ID use, matched loosely: wording varies between versions. */
+export const INVALID_IKEY_TEXT = /invalid\s+instrumentation\s*key/i;
+export const AUTH_TEXT = /auth|entra|\baad\b|token|credential/i;
+export const SAMPLED_OUT_TEXT = /sampled\s+out/i;
+export const IDENTITY_NOT_FOUND_TEXT =
+  /identity not found|no user assigned|managed identity found|not found/i;
+
+export const AUTH_REJECTION_STATUSES = [401, 403];
+export const THROTTLE_STATUSES = [402, 429, 439];
+export const TRANSIENT_STATUSES = [408, 500, 502, 503, 504];
+/** Per-item statusCodes that SDKs retry. */
+export const RETRIABLE_ITEM_STATUSES = [408, 429, 439, 500, 503];

@@ -1,0 +1,202 @@
+import {
+  ConnectionStringError,
+  connectionStringHosts,
+  parseConnectionString,
+} from '../../src/ingestion/connection-string';
+
+const IKEY = '11111111-2222-3333-4444-555555555555';
+
+function errorOf(text: string): ConnectionStringError {
+  try {
+    parseConnectionString(text);
+  } catch (e) {
+    if (e instanceof ConnectionStringError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConnectionStringError');
+}
+
+describe('parseConnectionString', () => {
+  it('parses a portal connection string', () => {
+    const cs = parseConnectionString(
+      `InstrumentationKey=${IKEY};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/;ApplicationId=aaaaaaaa-0000-0000-0000-000000000000`,
+    );
+    expect(cs).toMatchObject({
+      instrumentationKey: IKEY,
+      maskedIkey: '11111111-****-****-****-********5555',
+      ingestionEndpoint: 'https://westeurope-5.in.applicationinsights.azure.com/',
+      liveEndpoint: 'https://westeurope.livediagnostics.monitor.azure.com/',
+      audience: 'https://monitor.azure.com',
+      cloud: 'public',
+    });
+    expect(cs.values.ApplicationId).toBe('aaaaaaaa-0000-0000-0000-000000000000');
+  });
+
+  it.each([
+    'InstrumentationKey',
+    'IngestionEndpoint',
+    'LiveEndpoint',
+    'ProfilerEndpoint',
+    'SnapshotEndpoint',
+    'EndpointSuffix',
+    'Location',
+    'AADAudience',
+    'Authorization',
+    'ApplicationId',
+  ])('reads %s in any case', (key) => {
+    const value: Record<string, string> = {
+      InstrumentationKey: IKEY,
+      IngestionEndpoint: 'https://x.in.applicationinsights.azure.com/',
+      LiveEndpoint: 'https://x.livediagnostics.monitor.azure.com/',
+      ProfilerEndpoint: 'https://profiler.monitor.azure.com/',
+      SnapshotEndpoint: 'https://snapshot.monitor.azure.com/',
+      EndpointSuffix: 'applicationinsights.azure.com',
+      Location: 'westus2',
+      AADAudience: 'https://monitor.azure.com/',
+      Authorization: 'ikey',
+      ApplicationId: 'app',
+    };
+    for (const spelled of [key.toLowerCase(), key.toUpperCase(), key]) {
+      const base = key === 'InstrumentationKey' ? '' : `InstrumentationKey=${IKEY};`;
+      const cs = parseConnectionString(`${base}${spelled}=${value[key]}`);
+      expect(cs.values[key]).toBe(value[key]);
+    }
+  });
+
+  it('defaults to the global endpoints of the public cloud', () => {
+    const cs = parseConnectionString(`InstrumentationKey=${IKEY}`);
+    expect(cs.ingestionEndpoint).toBe('https://dc.services.visualstudio.com/');
+    expect(cs.liveEndpoint).toBe('https://rt.services.visualstudio.com/');
+    expect(cs.profilerEndpoint).toBe('https://agent.azureserviceprofiler.net/');
+    expect(cs.audience).toBe('https://monitor.azure.com');
+    expect(cs.cloud).toBe('public');
+  });
+
+  it('derives endpoints from EndpointSuffix, with Location (the .NET/Python/JS rule)', () => {
+    const cs = parseConnectionString(
+      `InstrumentationKey=${IKEY};EndpointSuffix=applicationinsights.azure.cn;Location=chinanorth3`,
+    );
+    expect(cs.ingestionEndpoint).toBe('https://chinanorth3.dc.applicationinsights.azure.cn/');
+    expect(cs.liveEndpoint).toBe('https://chinanorth3.live.applicationinsights.azure.cn/');
+    expect(cs.profilerEndpoint).toBe('https://chinanorth3.profiler.applicationinsights.azure.cn/');
+    expect(cs.cloud).toBe('china');
+    expect(cs.audience).toBe('https://monitor.azure.cn');
+  });
+
+  it('trims a leading dot of EndpointSuffix', () => {
+    expect(
+      parseConnectionString(`InstrumentationKey=${IKEY};EndpointSuffix=.applicationinsights.us`)
+        .ingestionEndpoint,
+    ).toBe('https://dc.applicationinsights.us/');
+  });
+
+  it('prefers an explicit endpoint over EndpointSuffix', () => {
+    const cs = parseConnectionString(
+      `InstrumentationKey=${IKEY};EndpointSuffix=applicationinsights.us;IngestionEndpoint=https://usgovvirginia-1.in.applicationinsights.azure.us/`,
+    );
+    expect(cs.ingestionEndpoint).toBe('https://usgovvirginia-1.in.applicationinsights.azure.us/');
+    expect(cs.liveEndpoint).toBe('https://live.applicationinsights.us/');
+  });
+
+  it('US Government: cloud and AADAudience', () => {
+    const cs = parseConnectionString(
+      `InstrumentationKey=${IKEY};EndpointSuffix=applicationinsights.us;IngestionEndpoint=https://usgovvirginia-1.in.applicationinsights.azure.us/;AADAudience=https://monitor.azure.us/`,
+    );
+    expect(cs.cloud).toBe('usgov');
+    expect(cs.audience).toBe('https://monitor.azure.us');
+  });
+
+  it('US Government audience from the cloud when AADAudience is absent', () => {
+    expect(
+      parseConnectionString(`InstrumentationKey=${IKEY};EndpointSuffix=applicationinsights.us`).audience,
+    ).toBe('https://monitor.azure.us');
+  });
+
+  it('a custom AADAudience wins over the cloud', () => {
+    const cs = parseConnectionString(
+      `InstrumentationKey=${IKEY};IngestionEndpoint=https://ingest.test/;AADAudience=https://aud.test//`,
+    );
+    expect(cs.audience).toBe('https://aud.test');
+    expect(cs.cloud).toBe('custom');
+  });
+
+  it('adds a trailing slash to endpoints and keeps a path prefix', () => {
+    const cs = parseConnectionString(
+      `InstrumentationKey=${IKEY};IngestionEndpoint=https://ingest.test/prefix`,
+    );
+    expect(cs.ingestionEndpoint).toBe('https://ingest.test/prefix/');
+  });
+
+  it('ignores blank segments and spaces around keys and values', () => {
+    const cs = parseConnectionString(
+      ` InstrumentationKey = ${IKEY} ;; IngestionEndpoint=https://ingest.test/ ;`,
+    );
+    expect(cs.instrumentationKey).toBe(IKEY);
+    expect(cs.ingestionEndpoint).toBe('https://ingest.test/');
+  });
+
+  it('lists the hosts it sends to', () => {
+    const cs = parseConnectionString(
+      `InstrumentationKey=${IKEY};IngestionEndpoint=https://A.in.applicationinsights.azure.com/`,
+    );
+    expect(connectionStringHosts(cs)).toEqual([
+      'a.in.applicationinsights.azure.com',
+      'rt.services.visualstudio.com',
+      'agent.azureserviceprofiler.net',
+    ]);
+  });
+});
+
+describe('parseConnectionString errors', () => {
+  it('names the segment and position of something that is not key=value', () => {
+    const e = errorOf(`InstrumentationKey=${IKEY};garbage`);
+    expect(e.position).toBe(56);
+    expect(e.message).toContain('"garbage" at position 56');
+  });
+
+  it('masks a bare instrumentation key given instead of a connection string', () => {
+    const e = errorOf(IKEY);
+    expect(e.message).not.toContain(IKEY);
+    expect(e.message).toContain('11111111-****-****-****-********5555');
+    expect(e.position).toBe(0);
+  });
+
+  it('names a key without a value and its position', () => {
+    const e = errorOf(`InstrumentationKey=${IKEY};IngestionEndpoint=`);
+    expect(e).toMatchObject({ key: 'IngestionEndpoint', position: 56 });
+    expect(e.message).toContain('IngestionEndpoint at position 56 has no value');
+  });
+
+  it('requires InstrumentationKey', () => {
+    expect(errorOf('IngestionEndpoint=https://x/')).toMatchObject({ key: 'InstrumentationKey' });
+  });
+
+  it('requires a GUID InstrumentationKey, without echoing it in full', () => {
+    const e = errorOf('IngestionEndpoint=https://x/;InstrumentationKey=not-a-guid-but-a-secret');
+    expect(e).toMatchObject({ key: 'InstrumentationKey', position: 29 });
+    expect(e.message).not.toContain('not-a-guid-but-a-secret');
+  });
+
+  it('rejects an endpoint that is not a URL, naming key and position', () => {
+    const e = errorOf(`InstrumentationKey=${IKEY};LiveEndpoint=westus.livediagnostics`);
+    expect(e).toMatchObject({ key: 'LiveEndpoint', position: 56 });
+    expect(e.message).toContain('LiveEndpoint at position 56');
+  });
+
+  it('rejects a non-http endpoint', () => {
+    expect(errorOf(`InstrumentationKey=${IKEY};IngestionEndpoint=ftp://x/`)).toMatchObject({
+      key: 'IngestionEndpoint',
+    });
+  });
+
+  it('rejects a Location that is not alphanumeric', () => {
+    const e = errorOf(
+      `InstrumentationKey=${IKEY};EndpointSuffix=applicationinsights.azure.com;Location=west us`,
+    );
+    expect(e).toMatchObject({ key: 'Location', position: 101 });
+  });
+
+  it('rejects strings over 4096 characters', () => {
+    expect(errorOf(`InstrumentationKey=${IKEY};ApplicationId=${'a'.repeat(5000)}`).message).toContain('4096');
+  });
+});

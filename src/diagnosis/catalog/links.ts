@@ -11,7 +11,7 @@ export const LINKS = {
   ),
   troubleshootEntra: link(
     'Troubleshoot Microsoft Entra authentication for Application Insights',
-    'https://learn.microsoft.com/troubleshoot/azure/azure-monitor/app-insights/telemetry/troubleshoot-entra-authentication',
+    'https://learn.microsoft.com/troubleshoot/azure/azure-monitor/app-insights/troubleshoot-microsoft-entra-authentication',
   ),
   missingTelemetry: link(
     'Investigate missing telemetry in Application Insights',

@@ -5,10 +5,20 @@ import { UsageError } from './usage-error';
 // Each command lives in its own module under ./commands and exports a yargs CommandModule.
 import { startCommand } from './commands/start';
 import { fakeIngestionCommand } from './commands/fake-ingestion';
+import { prettyCommand } from './commands/pretty';
+import { reportCommand } from './commands/report';
+import { harCommand } from './commands/har';
+import { explainCommand } from './commands/explain';
 
 /** Registers every sub-command. Keep one line per command. */
 function registerCommands(cli: Argv): Argv {
-  return cli.command(startCommand).command(fakeIngestionCommand);
+  return cli
+    .command(startCommand)
+    .command(fakeIngestionCommand)
+    .command(prettyCommand)
+    .command(reportCommand)
+    .command(harCommand)
+    .command(explainCommand);
 }
 
 /**

@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { reportFromFile } from '../../sinks/report';
+import { formatReport } from '../../sinks/report-format';
+import { UsageError } from '../usage-error';
+
+function reportOptions(cli: Argv) {
+  return cli
+    .positional('logfile', {
+      type: 'string',
+      demandOption: true,
+      describe: 'JSON log written by start (--log-file or stdout)',
+    })
+    .option('format', { choices: ['text', 'markdown', 'json'] as const, default: 'text' as const });
+}
+
+type ReportArgs = Awaited<ReturnType<typeof reportOptions>['argv']>;
+
+export const reportCommand: CommandModule<object, ReportArgs> = {
+  command: 'report <logfile>',
+  describe: 'Summarise a log: exchanges, findings, verdict and next steps',
+  builder: (cli) => reportOptions(cli) as unknown as Argv<ReportArgs>,
+  handler: async (args) => {
+    const file = String(args.logfile);
+    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+    const report = await reportFromFile(file);
+    process.stdout.write(formatReport(report, args.format));
+    (args as { exitCode?: number }).exitCode = 0;
+  },
+};

@@ -1,0 +1,53 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { HarText } from './har';
+
+export interface HarConversion {
+  entries: number;
+  /** Lines that were not JSON (numbers of the first few). */
+  unparsed: number;
+  unparsedLines: number[];
+}
+
+const MAX_LISTED = 20;
+
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+/** Streams the exchange lines of a JSON log into a HAR document; other lines are skipped. */
+export async function convertLogToHar(input: Readable, out: Writable): Promise<HarConversion> {
+  const har = new HarText();
+  const result: HarConversion = { entries: 0, unparsed: 0, unparsedLines: [] };
+  await write(out, har.head());
+  let n = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    n += 1;
+    if (!text.trim()) continue;
+    let line: any;
+    try {
+      line = JSON.parse(text);
+    } catch {
+      result.unparsed += 1;
+      if (result.unparsedLines.length < MAX_LISTED) result.unparsedLines.push(n);
+      continue;
+    }
+    if (!line || typeof line !== 'object' || !line.exchange?.request) continue;
+    await write(out, har.entry(line));
+  }
+  result.entries = har.entries;
+  const comment = result.unparsed
+    ? `log lines that could not be parsed: ${result.unparsed} (line ${result.unparsedLines.join(', ')}${result.unparsed > MAX_LISTED ? ', …' : ''})`
+    : undefined;
+  await new Promise<void>((resolve, reject) => {
+    out.once('error', reject);
+    out.end(har.tail(comment), () => resolve());
+  });
+  return result;
+}
+
+export function convertLogFileToHar(logFile: string, harFile: string): Promise<HarConversion> {
+  return convertLogToHar(createReadStream(logFile), createWriteStream(harFile));
+}

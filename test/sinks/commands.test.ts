@@ -1,0 +1,143 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { main } from '../../src/cli/main';
+import { viewSinks } from '../../src/cli/view-sinks';
+import { HarFileSink } from '../../src/sinks/har-sink';
+import { SummarySink } from '../../src/sinks/summary-sink';
+import { tempDir } from '../helpers/tmp';
+import { harSchemaErrors } from './har-schema';
+import { exchange, finding, logLine } from './fixtures';
+
+/** Runs the CLI in-process and returns what it wrote to stdout and stderr. */
+async function cli(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const outSpy = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: any) => ((out += String(chunk)), true));
+  const errSpy = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: any) => ((err += String(chunk)), true));
+  const savedStdin = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+  if (stdin !== undefined)
+    Object.defineProperty(process, 'stdin', { value: Readable.from([stdin]), configurable: true });
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    outSpy.mockRestore();
+    errSpy.mockRestore();
+    Object.defineProperty(process, 'stdin', savedStdin);
+  }
+}
+
+describe('the people commands', () => {
+  const tmp = tempDir('aiproxy-cmd-');
+  const log = path.join(tmp.dir, 'proxy.log');
+  const failing = logLine({
+    level: 'error',
+    exchange: exchange({ status: 401, reason: 'Unauthorized' }),
+    findings: [finding('TOKEN_MISSING', 'error')],
+  });
+  beforeAll(() =>
+    writeFileSync(
+      log,
+      [logLine(), failing, 'garbage'].map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'),
+    ),
+  );
+  afterAll(() => tmp.cleanup());
+
+  it('report LOGFILE --format markdown|json', async () => {
+    const md = await cli(['report', log, '--format', 'markdown']);
+    expect(md.code).toBe(0);
+    expect(md.out).toContain('**Verdict:** telemetry is reaching the service, but not all of it');
+    expect(md.out).toContain('- line 3: garbage');
+    const json = await cli(['report', log, '--format', 'json']);
+    expect(JSON.parse(json.out).findings[0]).toMatchObject({ id: 'TOKEN_MISSING', count: 1 });
+    expect((await cli(['report', path.join(tmp.dir, 'missing.log')])).code).toBe(2);
+  });
+
+  it('har LOGFILE --out FILE', async () => {
+    const out = path.join(tmp.dir, 'out.har');
+    const run = await cli(['har', log, '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.err).toBe(`har: 2 exchanges written to ${out}; 1 line could not be parsed\n`);
+    const har = JSON.parse(readFileSync(out, 'utf8'));
+    expect(harSchemaErrors(har)).toEqual([]);
+    expect(har.log.comment).toBe('log lines that could not be parsed: 1 (line 3)');
+  });
+
+  it('pretty reads NDJSON on stdin; --only-findings keeps the failure only', async () => {
+    const text = readFileSync(log, 'utf8');
+    const all = await cli(['pretty'], text);
+    expect(all.code).toBe(0);
+    expect(all.out.split('\n')[0]).toBe(
+      '03:04:05.800 INFO  POST westus-0.in.applicationinsights.azure.com/v2.1/track → 200 OK (45 ms, 3 items, 3/3 accepted)',
+    );
+    expect(all.out).toContain('\ngarbage\n');
+    const only = await cli(['pretty', '--only-findings'], text);
+    expect(only.out.split('\n')[0]).toMatch(/^03:04:05\.800 ERROR POST .* → 401 Unauthorized/);
+    expect(only.out).not.toContain('200 OK');
+    expect(only.out).not.toContain('\x1b[');
+  });
+
+  it('explain FILE, explain on stdin, and lookups', async () => {
+    const appLog = path.join(tmp.dir, 'app.log');
+    writeFileSync(
+      appLog,
+      'starting\nWARN c.m.a.TelemetryChannel - Failed to send telemetry with status code: 403, please check your credentials\n',
+    );
+    const fromFile = await cli(['explain', appLog]);
+    expect(fromFile.out).toContain(`${appLog} 2: WARN c.m.a.TelemetryChannel`);
+    expect(fromFile.out).toContain('  → ROLE_MISSING (error): ');
+    const fromStdin = await cli(
+      ['explain'],
+      'nothing to see\nFailed to get AAD Token. Error message: AADSTS7000215: Invalid client secret provided.\n',
+    );
+    expect(fromStdin.out).toContain('line 2: Failed to get AAD Token');
+    expect(fromStdin.out).toContain('  → ENTRA_INVALID_CLIENT_SECRET (error): ');
+    const quiet = await cli(['explain'], 'nothing to see\n');
+    expect(quiet.out).toBe('');
+    expect(quiet.err).toContain('none is an Application Insights SDK message');
+    for (const [query, id] of [
+      ['401', 'TOKEN_MISSING'],
+      ['AADSTS700016', 'ENTRA_APP_NOT_FOUND'],
+      ['TOKEN_MISSING', 'TOKEN_MISSING'],
+    ]) {
+      const lookup = await cli(['explain', query!]);
+      expect(lookup.code).toBe(0);
+      expect(lookup.out).toMatch(new RegExp(`^${id} \\(error\\): `, 'm'));
+    }
+    expect((await cli(['explain', 'NO_SUCH_THING'])).code).toBe(2);
+    expect((await cli(['explain', '--all'])).out).toContain('SDK_SELF_TELEMETRY (info): ');
+  });
+});
+
+describe('what start adds with its view flags', () => {
+  it('--har adds a HAR sink, the summary is on unless --summary false', () => {
+    const tmp = tempDir('aiproxy-view-');
+    const withHar = viewSinks({ har: path.join(tmp.dir, 'x.har') });
+    expect(withHar.sinks.map((s) => s.constructor.name)).toEqual(['HarFileSink', 'SummarySink']);
+    expect(viewSinks({ summary: false }).sinks).toEqual([]);
+    return (withHar.sinks[0] as HarFileSink).close().then(() => tmp.cleanup());
+  });
+
+  it('the shutdown summary is the report text of what went through', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const sink = new SummarySink(out);
+    sink.write(logLine());
+    sink.write({
+      ...logLine(),
+      findings: [finding('ROLE_MISSING', 'error')],
+      exchange: exchange({ status: 403, reason: 'Forbidden' }),
+    });
+    await sink.close();
+    expect(text).toContain(
+      '── appinsights-auth-proxy summary ──\nVerdict: telemetry is reaching the service, but not all of it',
+    );
+    expect(text).toContain('  1. ROLE_MISSING: ROLE_MISSING title');
+  });
+});

@@ -57,6 +57,11 @@ function readPermittedDomains(cert: forge.pki.Certificate): string[] | undefined
     for (const subtree of part.value as forge.asn1.Asn1[]) {
       const base = (subtree.value as forge.asn1.Asn1[])[0];
       if (base && base.type === 2 && typeof base.value === 'string') domains.push(base.value);
+      // iPAddress with a full IPv4 mask: an exact address (loopback ranges are implicit).
+      if (base && base.type === 7 && typeof base.value === 'string' && base.value.length === 8) {
+        const bytes = [...base.value].map((c) => c.charCodeAt(0));
+        if (bytes.slice(4).every((b) => b === 255)) domains.push(bytes.slice(0, 4).join('.'));
+      }
     }
   }
   return domains;
@@ -109,13 +114,15 @@ export async function createCa(dir: string, options: CreateCaOptions = {}): Prom
   ];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
+  const constrained = (options.permittedDomains?.length ?? 0) > 0;
   const extensions: any[] = [
-    { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+    // A constrained CA signs leaves through an intermediate (see signing-authority.ts): path length 1.
+    { name: 'basicConstraints', cA: true, pathLenConstraint: constrained ? 1 : 0, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ];
-  if (options.permittedDomains && options.permittedDomains.length > 0) {
-    extensions.push(nameConstraintsExtension(options.permittedDomains));
+  if (constrained) {
+    extensions.push(nameConstraintsExtension(options.permittedDomains!));
   }
   cert.setExtensions(extensions);
   cert.sign(nativeSigner(privateKeyPem), forge.md.sha256.create());

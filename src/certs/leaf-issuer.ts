@@ -5,6 +5,7 @@ import type { CertificateAuthority } from './ca';
 import { generateRsaKeyPair, type PemKeyPair } from './keys';
 import { nativeSigner } from './native-signer';
 import { positiveSerialHex } from './serial';
+import { type SigningAuthority, signingAuthorityFor } from './signing-authority';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -17,20 +18,25 @@ export class LeafIssuer {
   private readonly cache = new Map<string, { context: tls.SecureContext; certPem: string; expires: number }>();
   private readonly signer: forge.pki.rsa.PrivateKey;
   private readonly leafPublicKey: forge.pki.rsa.PublicKey;
-  private readonly authorityKeyId: string;
 
   private constructor(
     readonly ca: CertificateAuthority,
     private readonly leafKey: PemKeyPair,
+    private readonly authority: SigningAuthority,
     private readonly maxCached: number,
   ) {
-    this.signer = nativeSigner(ca.keyPem);
+    this.signer = nativeSigner(authority.keyPem);
     this.leafPublicKey = forge.pki.publicKeyFromPem(leafKey.publicKeyPem);
-    this.authorityKeyId = ca.cert.generateSubjectKeyIdentifier().getBytes();
   }
 
   static async create(ca: CertificateAuthority, maxCached = 1000): Promise<LeafIssuer> {
-    return new LeafIssuer(ca, await generateRsaKeyPair(2048), maxCached);
+    const [leafKey, authority] = await Promise.all([generateRsaKeyPair(2048), signingAuthorityFor(ca)]);
+    return new LeafIssuer(ca, leafKey, authority, maxCached);
+  }
+
+  /** Intermediate certificate(s) a server must send after the leaf ('' when the CA signs directly). */
+  get chainPem(): string {
+    return this.authority.chainPem;
   }
 
   get leafKeyPem(): string {
@@ -44,17 +50,17 @@ export class LeafIssuer {
     cert.serialNumber = positiveSerialHex();
     const now = Date.now();
     cert.validity.notBefore = new Date(now - DAY); // tolerate client clocks a little behind
-    const notAfter = Math.min(now + 365 * DAY, this.ca.notAfter.getTime());
+    const notAfter = Math.min(now + 365 * DAY, this.authority.notAfter.getTime());
     cert.validity.notAfter = new Date(notAfter);
     cert.setSubject([{ name: 'commonName', value: host.slice(0, 64) }]);
-    cert.setIssuer(this.ca.cert.subject.attributes);
+    cert.setIssuer(this.authority.subject);
     const altName = isIP(host) ? { type: 7, ip: host } : { type: 2, value: host };
     cert.setExtensions([
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
       { name: 'subjectAltName', altNames: [altName] },
-      { name: 'authorityKeyIdentifier', keyIdentifier: this.authorityKeyId },
+      { name: 'authorityKeyIdentifier', keyIdentifier: this.authority.keyIdentifier },
     ]);
     cert.sign(this.signer, forge.md.sha256.create());
     return forge.pki.certificateToPem(cert);
@@ -71,7 +77,7 @@ export class LeafIssuer {
       return hit.context;
     }
     const certPem = this.issuePem(key);
-    const context = tls.createSecureContext({ key: this.leafKey.privateKeyPem, cert: certPem });
+    const context = tls.createSecureContext({ key: this.leafKey.privateKeyPem, cert: certPem + this.authority.chainPem });
     this.cache.set(key, { context, certPem, expires: Date.now() + 364 * DAY });
     while (this.cache.size > this.maxCached) {
       const oldest = this.cache.keys().next().value as string;

@@ -5,6 +5,8 @@ import { UsageError } from './usage-error';
 // Each command lives in its own module under ./commands and exports a yargs CommandModule.
 import { startCommand } from './commands/start';
 import { fakeIngestionCommand } from './commands/fake-ingestion';
+import { demoCommand } from './commands/demo';
+import { caCommand } from './commands/ca';
 import { prettyCommand } from './commands/pretty';
 import { reportCommand } from './commands/report';
 import { harCommand } from './commands/har';
@@ -15,6 +17,8 @@ function registerCommands(cli: Argv): Argv {
   return cli
     .command(startCommand)
     .command(fakeIngestionCommand)
+    .command(demoCommand)
+    .command(caCommand)
     .command(prettyCommand)
     .command(reportCommand)
     .command(harCommand)
@@ -38,7 +42,10 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       .help()
       .version()
       .fail((msg, err) => {
-        failure = err ?? new UsageError(msg);
+        // Throw, don't just note it: yargs would otherwise still run the handler after an invalid
+        // choice (and `start --log-format xml` would start the proxy). Keep the first failure.
+        failure = failure ?? err ?? new UsageError(msg);
+        throw failure;
       }),
   );
   try {

@@ -2,11 +2,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { loadOrCreateCa } from '../certs/ca';
-import { hostsOutsideConstraints, outsideConstraintsMessage, permittedDomainsFor } from '../certs/ca-constraints';
+import {
+  hostsOutsideConstraints,
+  outsideConstraintsMessage,
+  permittedDomainsFor,
+} from '../certs/ca-constraints';
 import { ensureTrustStoreAtStartup } from '../certs/truststore-at-startup';
 import { diagnose } from '../diagnosis';
 import { DEFAULT_INTERCEPT_PATTERNS } from '../ingestion/clouds';
-import { type ConnectionString, connectionStringHosts, parseConnectionString } from '../ingestion/connection-string';
+import {
+  type ConnectionString,
+  connectionStringHosts,
+  parseConnectionString,
+} from '../ingestion/connection-string';
 import { ExchangePipeline, type Analyzer } from '../proxy/exchange-pipeline';
 import { ProxyServer } from '../proxy/proxy-server';
 import { ScopeMatcher } from '../proxy/scope';
@@ -72,6 +80,7 @@ export function javaFlags(host: string, port: number, caDir: string): string {
     `-Dhttps.proxyPort=${port}`,
     `-Dhttp.nonProxyHosts=169.254.169.254`,
     `-Djavax.net.ssl.trustStore=${path.resolve(caDir, 'truststore.p12')}`,
+    '-Djavax.net.ssl.trustStoreType=PKCS12', // Java 8 defaults to JKS
     '-Djavax.net.ssl.trustStorePassword=changeit',
   ].join(' ');
 }

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runProxy } from '../run-proxy';
+import { viewSinks } from '../view-sinks';
 
 /** Flags of `start`, each also settable as AIPROXY_<FLAG> (see main.ts). */
 export function startOptions(cli: Argv) {
@@ -82,6 +83,29 @@ export function startOptions(cli: Argv) {
       default: false,
       describe: 'The resource has local auth disabled: warn before the service answers',
     })
+    .option('ca-unconstrained', {
+      type: 'boolean',
+      default: false,
+      describe: 'Create a new CA without Name Constraints (it could then vouch for any site)',
+    })
+    .option('har', {
+      type: 'string',
+      describe: 'Also write every exchange to this HAR 1.2 file (completed on stop)',
+    })
+    .option('only-findings', {
+      type: 'boolean',
+      default: false,
+      describe: 'Readable view: hide healthy exchanges',
+    })
+    .option('color', {
+      type: 'boolean',
+      describe: 'Readable view: colours (default: when stdout is a terminal)',
+    })
+    .option('summary', {
+      type: 'boolean',
+      default: true,
+      describe: 'Print a summary report to stderr on stop (--summary false: none)',
+    })
     .option('proxy-auth', { type: 'string', describe: 'Require Proxy-Authorization Basic USER:PASS' })
     .option('analysis', {
       type: 'boolean',
@@ -118,6 +142,9 @@ export const startCommand: CommandModule<object, StartArgs> = {
       expectEntra: args['expect-entra'],
       proxyAuth: args['proxy-auth'],
       analysis: args.analysis,
+      ...viewSinks(args),
+      caUnconstrained: args['ca-unconstrained'],
+      writeTruststore: true,
     });
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

@@ -1,0 +1,84 @@
+import { DEFAULT_APP } from '../fake/defaults';
+import type { ActionOutcome, Step } from './steps';
+
+/** A principal the fake Entra issues tokens for, but which holds no role on the resource. */
+const NOT_A_PUBLISHER = {
+  oid: '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f',
+  appid: '6f5e4d3c-2b1a-4098-8f7e-6d5c4b3a2f1e',
+};
+/** A client id the fake tenant does not know (a typo in AZURE_CLIENT_ID, say). */
+const UNKNOWN_CLIENT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+
+/** The scenarios of `appinsights-auth-proxy demo`, in the order a newcomer meets them. */
+export const DEMO_STEPS: Step[] = [
+  {
+    id: 'no-token',
+    title: 'No token',
+    explain:
+      'The app uses @azure/monitor-opentelemetry-exporter without a credential; the resource has local auth disabled.',
+    action: { kind: 'exporter', credential: { type: 'none' } },
+  },
+  {
+    id: 'v2-track',
+    title: 'The old /v2/track endpoint',
+    explain:
+      'An older SDK or agent posts to /v2/track, which cannot carry an Entra token (sent by a raw HTTPS client: the exporter only speaks /v2.1).',
+    action: { kind: 'raw-track', path: '/v2/track', credential: { type: 'none' } },
+  },
+  {
+    id: 'expired-token',
+    title: 'Expired token',
+    explain: 'The app hands the exporter a token that expired an hour ago (a stale cache).',
+    action: { kind: 'exporter', credential: { type: 'minted', expiresInSeconds: -3600 } },
+  },
+  {
+    id: 'wrong-audience',
+    title: 'Token for the wrong audience',
+    explain:
+      'The app asks Entra for a token for https://management.azure.com instead of https://monitor.azure.com.',
+    action: {
+      kind: 'exporter',
+      credential: { type: 'minted', claims: { aud: 'https://management.azure.com' } },
+    },
+  },
+  {
+    id: 'missing-role',
+    title: 'Missing role',
+    explain: 'A valid token, but its identity was never given Monitoring Metrics Publisher on the resource.',
+    action: { kind: 'exporter', credential: { type: 'minted', claims: NOT_A_PUBLISHER } },
+  },
+  {
+    id: 'invalid-client-id',
+    title: 'Invalid client id at the token endpoint',
+    explain:
+      'The app uses @azure/identity ClientSecretCredential with a client id the tenant does not know; no telemetry is ever sent.',
+    action: {
+      kind: 'exporter',
+      credential: { type: 'client-secret', clientId: UNKNOWN_CLIENT_ID, secret: 'demo-secret-never-logged' },
+    },
+  },
+  {
+    id: 'success',
+    title: 'Success',
+    explain: `ClientSecretCredential for the app registration ${DEFAULT_APP.clientId}, which holds Monitoring Metrics Publisher.`,
+    action: { kind: 'exporter', credential: { type: 'client-secret' } },
+  },
+];
+
+/** One line on what the app itself noticed. */
+export function describeOutcome(step: Step, outcome: ActionOutcome): string {
+  const firstLine = (text: string) => {
+    const line = text.split(/\r?\n/)[0] ?? '';
+    return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+  };
+  if (step.action.kind === 'exporter') {
+    const persisted = Number(outcome.detail?.persistedFiles ?? 0);
+    if (!outcome.ok) return `the exporter gave up: ${firstLine(outcome.error ?? 'unknown error')}`;
+    if (persisted > 0) {
+      return 'the exporter logged nothing: it saved the batch to disk for a later retry (the failure is silent)';
+    }
+    return 'the exporter reported success';
+  }
+  if (outcome.ok) return 'the request succeeded';
+  return `the client got: ${firstLine(outcome.error ?? 'an error')}`;
+}

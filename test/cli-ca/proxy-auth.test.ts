@@ -1,0 +1,88 @@
+import http from 'node:http';
+import path from 'node:path';
+import tls from 'node:tls';
+import { writeFileSync } from 'node:fs';
+import { connectTunnel, plainViaProxy } from '../helpers/proxy-client';
+import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
+import { tempDir } from '../helpers/tmp';
+import { startUpstream, type TestUpstream } from '../helpers/upstream';
+
+const HOST = 'westus-0.in.applicationinsights.azure.com';
+const CREDENTIALS = { 'proxy-authorization': `Basic ${Buffer.from('ops:s3cret').toString('base64')}` };
+const WRONG = { 'proxy-authorization': `Basic ${Buffer.from('ops:guess').toString('base64')}` };
+
+/** GET over a CONNECT tunnel opened with the given extra CONNECT headers. */
+async function getThroughTunnel(
+  proxyPort: number,
+  connectHeaders: Record<string, string>,
+  ca: string,
+): Promise<number> {
+  const raw = await connectTunnel(proxyPort, `${HOST}:443`, connectHeaders);
+  const socket = tls.connect({ socket: raw, servername: HOST, ca });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        createConnection: () => socket,
+        host: HOST,
+        path: '/v2.1/track',
+        headers: { host: HOST, connection: 'close' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('--proxy-auth USER:PASS', () => {
+  const tmp = tempDir('aiproxy-auth-');
+  let upstream: TestUpstream;
+  let proxy: TestProxy;
+  beforeAll(async () => {
+    upstream = await startUpstream([HOST]);
+    const upstreamCa = path.join(tmp.dir, 'upstream-ca.pem');
+    writeFileSync(upstreamCa, upstream.caPem);
+    proxy = await startTestProxy({
+      proxyAuth: 'ops:s3cret',
+      resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`],
+      upstreamCa: [upstreamCa],
+    });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await upstream?.close();
+    tmp.cleanup();
+  });
+
+  it('CONNECT without credentials, or with wrong ones, gets 407 with a Basic challenge', async () => {
+    await expect(connectTunnel(proxy.port, `${HOST}:443`)).rejects.toThrow(
+      'CONNECT refused: HTTP/1.1 407 Proxy Authentication Required',
+    );
+    await expect(connectTunnel(proxy.port, `${HOST}:443`, WRONG)).rejects.toThrow(/407/);
+    expect(upstream.seen).toHaveLength(0);
+  });
+
+  it('CONNECT with credentials passes and the request reaches the service', async () => {
+    expect(await getThroughTunnel(proxy.port, CREDENTIALS, proxy.caPem)).toBe(200);
+    expect(upstream.seen.at(-1)).toMatchObject({ method: 'GET', url: '/v2.1/track' });
+    // The credentials are for the proxy: never forwarded.
+    expect(upstream.seen.at(-1)!.headers['proxy-authorization']).toBeUndefined();
+  });
+
+  it('absolute-form requests (legacy SDK, no CONNECT): 407 without credentials, relayed with them', async () => {
+    const denied = await plainViaProxy(proxy.port, `https://${HOST}/v2.1/track`, 'POST', {}, '[]');
+    expect(denied.status).toBe(407);
+    expect(denied.headers['proxy-authenticate']).toBe('Basic realm="appinsights-auth-proxy"');
+    const seen = upstream.seen.length;
+    const allowed = await plainViaProxy(proxy.port, `https://${HOST}/v2.1/track`, 'POST', CREDENTIALS, '[]');
+    expect(allowed.status).toBe(200);
+    expect(upstream.seen).toHaveLength(seen + 1);
+  });
+
+  it("the proxy's own /healthz needs no credentials (probes carry none)", async () => {
+    expect((await plainViaProxy(proxy.port, '/healthz')).status).toBe(200);
+  });
+});

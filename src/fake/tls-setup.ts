@@ -30,7 +30,7 @@ export async function httpsOptionsFor(
     ca,
     server: {
       // Clients that send no SNI (connecting by IP) get a leaf for the listening address.
-      cert: issuer.issuePem(defaultName),
+      cert: issuer.issuePem(defaultName) + issuer.chainPem,
       key: issuer.leafKeyPem,
       SNICallback: (servername, callback) => {
         try {

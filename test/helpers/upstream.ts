@@ -40,7 +40,7 @@ export async function startUpstream(names: string[]): Promise<TestUpstream> {
     {
       SNICallback: (name, cb) => cb(null, issuer.contextFor(names.includes(name) ? name : names[0]!)),
       key: issuer.leafKeyPem,
-      cert: issuer.issuePem(names[0]!),
+      cert: issuer.issuePem(names[0]!) + issuer.chainPem,
     },
     (req, res) => {
       const chunks: Buffer[] = [];

@@ -54,6 +54,14 @@ describe('the start command as a process', () => {
     expect(await cli.stop('SIGTERM')).toBe(0);
   });
 
+  it('refuses an invalid flag value with exit code 2 and never starts the proxy', async () => {
+    cli = runCli(['start', '--port', '0', '--ca-dir', path.join(tmp.dir, 'c3'), '--log-format', 'xml']);
+    const code = await new Promise<number | null>((r) => cli!.child.once('exit', r));
+    expect(code).toBe(2);
+    expect(cli.stderr()).toMatch(/log-format/);
+    expect(cli.lines().some((l) => l.listening)).toBe(false);
+  });
+
   it('refuses an invalid connection string at start-up with exit code 2 and a clear message', async () => {
     cli = runCli(['start', '--port', '0', '--ca-dir', path.join(tmp.dir, 'c2'), '--connection-string', 'InstrumentationKey=not-a-guid;IngestionEndpoint=https://x/']);
     const code = await new Promise<number | null>((r) => cli!.child.once('exit', r));

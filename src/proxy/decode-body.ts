@@ -17,6 +17,33 @@ export function inflateCapped(
   cap: number,
   complete: boolean,
 ): Promise<{ data: Buffer; truncated: boolean; error?: string }> {
+  // Fast path: a whole, well-formed body that fits the cap is inflated in one synchronous call.
+  // The streaming path below costs a zlib stream (tens of KB of native memory) per body while it
+  // waits on the thread pool; under a burst, thousands of those in flight made RSS balloon.
+  const fast = complete ? inflateWhole(data, encoding, cap) : undefined;
+  if (fast) return Promise.resolve({ data: fast, truncated: false });
+  return inflateStreaming(data, encoding, cap, complete);
+}
+
+function inflateWhole(data: Buffer, encoding: string, cap: number): Buffer | undefined {
+  const enc = encoding.trim().toLowerCase();
+  const options = { maxOutputLength: Math.max(1, cap) };
+  try {
+    if (enc === 'gzip' || enc === 'x-gzip') return zlib.gunzipSync(data, options);
+    if (enc === 'deflate') return zlib.inflateSync(data, options);
+    if (enc === 'br') return zlib.brotliDecompressSync(data, options);
+  } catch {
+    // Over the cap, corrupt or truncated: the streaming path keeps what decodes and says why.
+  }
+  return undefined;
+}
+
+function inflateStreaming(
+  data: Buffer,
+  encoding: string,
+  cap: number,
+  complete: boolean,
+): Promise<{ data: Buffer; truncated: boolean; error?: string }> {
   return new Promise((resolve) => {
     const enc = encoding.trim().toLowerCase();
     const inflater =
@@ -58,7 +85,8 @@ export function inflateCapped(
 }
 
 function looksLikeText(data: Buffer, contentType?: string): boolean {
-  if (contentType && /json|text|xml|x-www-form-urlencoded|x-json-stream|javascript/i.test(contentType)) return true;
+  if (contentType && /json|text|xml|x-www-form-urlencoded|x-json-stream|javascript/i.test(contentType))
+    return true;
   const sample = data.subarray(0, 512);
   for (const byte of sample) if (byte === 0 || (byte < 9 && byte !== 0)) return false;
   return true;

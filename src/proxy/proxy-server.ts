@@ -52,7 +52,15 @@ interface TunnelInfo {
   client: { address: string; port?: number };
 }
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'transfer-encoding'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'upgrade',
+  'transfer-encoding',
+];
 const ORIGINAL_URL = Symbol('originalUrl');
 const LIVE = Symbol('liveExchange');
 
@@ -119,6 +127,8 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     mitm.onResponseHeaders((ctx, cb) => this.onResponseHeaders(ctx, cb));
     this.innerServer.on('request', (req, res) => mitm._onHttpServerRequest(true, req, res));
     this.innerServer.keepAliveTimeout = this.options.idleTimeoutMs;
+    // A decrypted connection that goes quiet (no request, or none after the last) is closed.
+    this.innerServer.timeout = this.options.idleTimeoutMs;
 
     await new Promise<void>((resolve, reject) => {
       mitm.listen(
@@ -136,6 +146,9 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     const server = mitm.httpServer!;
     server.keepAliveTimeout = this.options.idleTimeoutMs;
     server.headersTimeout = Math.min(this.options.idleTimeoutMs, 60_000);
+    // A client that connects and sends nothing is closed after the idle timeout (headersTimeout
+    // alone is only checked every 30 s by Node).
+    server.timeout = this.options.idleTimeoutMs;
     server.on('connection', (socket: net.Socket) => this.track(socket));
     // Remember the request target as sent: the library rewrites absolute-form URLs before our hooks.
     server.prependListener('request', (req: IncomingMessage) => {
@@ -181,7 +194,11 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     }
     if (!this.authorized(req.headers)) {
       socket.end(PROXY_AUTH_REQUIRED);
-      this.emit('notice', { level: 'warn', msg: 'CONNECT without valid proxy credentials (407)', client: client.address });
+      this.emit('notice', {
+        level: 'warn',
+        msg: 'CONNECT without valid proxy credentials (407)',
+        client: client.address,
+      });
       return;
     }
     if (this.isSelf(target)) {
@@ -219,6 +236,8 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       issuer,
       (name) => this.options.scope.scopeOf(name) !== undefined,
       (tlsSocket: tls.TLSSocket) => {
+        // From here the decrypted side's own inactivity timeout (innerServer.timeout) applies.
+        socket.setTimeout(0);
         this.tunnels.set(tlsSocket, info);
         this.innerServer.emit('connection', tlsSocket);
       },
@@ -287,7 +306,9 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   private isSelf(target: HostPort): boolean {
     if (!this.address || target.port !== this.address.port) return false;
     const h = target.host;
-    return h === this.address.host || h === 'localhost' || h === '127.0.0.1' || h === '::1' || h === '0.0.0.0';
+    return (
+      h === this.address.host || h === 'localhost' || h === '127.0.0.1' || h === '::1' || h === '0.0.0.0'
+    );
   }
 
   // ---- Requests --------------------------------------------------------------------------
@@ -334,7 +355,10 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
         return;
       }
       scheme = url.protocol === 'https:' ? 'https' : 'http';
-      target = { host: url.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port: Number(url.port || (scheme === 'https' ? 443 : 80)) };
+      target = {
+        host: url.hostname.replace(/^\[|\]$/g, '').toLowerCase(),
+        port: Number(url.port || (scheme === 'https' ? 443 : 80)),
+      };
       path = `${url.pathname}${url.search}`;
       if (this.isSelf(target)) {
         answerLocally(path, req, res, {
@@ -445,7 +469,10 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     if (live.end !== undefined) return;
     live.end = Date.now();
     if (ctx.clientAborted && !live.error) {
-      live.error = { kind: 'CLIENT_ABORTED', message: 'the client closed the connection before the exchange ended' };
+      live.error = {
+        kind: 'CLIENT_ABORTED',
+        message: 'the client closed the connection before the exchange ended',
+      };
     }
     this.emit('exchange', live);
   }

@@ -24,6 +24,12 @@ export interface UpstreamOptions {
  */
 export class UpstreamAgent extends https.Agent {
   private readonly upstream: UpstreamOptions;
+  /**
+   * One secure context (system roots + --upstream-ca) for every upstream connection: passing `ca`
+   * instead made Node parse ~150 root certificates per connection and, worse, concatenate them
+   * into the pool key of every request (https.Agent#getName), which was the hottest function.
+   */
+  private readonly secureContext: tls.SecureContext;
 
   constructor(options: UpstreamOptions) {
     super({
@@ -33,13 +39,23 @@ export class UpstreamAgent extends https.Agent {
       maxFreeSockets: 64,
       scheduling: 'lifo',
       timeout: options.timeoutMs,
-      ca: options.extraCa.length ? [...tls.rootCertificates, ...options.extraCa] : undefined,
       rejectUnauthorized: !options.insecure,
     });
     this.upstream = options;
+    this.secureContext = tls.createSecureContext(
+      options.extraCa.length ? { ca: [...tls.rootCertificates, ...options.extraCa] } : {},
+    );
   }
 
-  override createConnection(options: any, callback?: (err: Error | null, socket: Duplex) => void): Duplex | undefined {
+  /** The pool key: every TLS option is agent-wide, so host, port and SNI name identify a pool. */
+  override getName(options: any = {}): string {
+    return `${options.host ?? 'localhost'}:${options.port ?? ''}:${options.servername ?? ''}`;
+  }
+
+  override createConnection(
+    options: any,
+    callback?: (err: Error | null, socket: Duplex) => void,
+  ): Duplex | undefined {
     const name: string = options.servername || options.host;
     const target = this.upstream.resolve.lookup(options.host, Number(options.port));
     const tlsOptions: tls.ConnectionOptions = {
@@ -47,6 +63,7 @@ export class UpstreamAgent extends https.Agent {
       host: target.host,
       port: target.port,
       servername: net.isIP(name) ? undefined : name,
+      secureContext: this.secureContext,
     };
     const ready = (socket: tls.TLSSocket) => {
       socket.setNoDelay(true);
@@ -54,7 +71,11 @@ export class UpstreamAgent extends https.Agent {
     };
     if (!this.upstream.upstreamProxy) return ready(tls.connect(tlsOptions));
     // Through a corporate proxy: CONNECT with the real name (the proxy resolves it), then TLS inside.
-    connectThroughProxy(this.upstream.upstreamProxy, { host: name, port: Number(options.port) }, this.upstream.timeoutMs)
+    connectThroughProxy(
+      this.upstream.upstreamProxy,
+      { host: name, port: Number(options.port) },
+      this.upstream.timeoutMs,
+    )
       .then((raw) => {
         raw.setNoDelay(true);
         callback?.(null, ready(tls.connect({ ...tlsOptions, socket: raw })));
@@ -70,14 +91,21 @@ export class PlainUpstreamAgent extends http.Agent {
     super({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: upstream.timeoutMs });
   }
 
-  override createConnection(options: any, callback?: (err: Error | null, socket: Duplex) => void): Duplex | undefined {
+  override createConnection(
+    options: any,
+    callback?: (err: Error | null, socket: Duplex) => void,
+  ): Duplex | undefined {
     const target = this.upstream.resolve.lookup(options.host, Number(options.port));
     if (!this.upstream.upstreamProxy) {
       const socket = net.connect({ host: target.host, port: target.port });
       socket.setNoDelay(true);
       return socket;
     }
-    connectThroughProxy(this.upstream.upstreamProxy, { host: options.host, port: Number(options.port) }, this.upstream.timeoutMs)
+    connectThroughProxy(
+      this.upstream.upstreamProxy,
+      { host: options.host, port: Number(options.port) },
+      this.upstream.timeoutMs,
+    )
       .then((raw) => callback?.(null, raw))
       .catch((err: Error) => callback?.(err, undefined as unknown as Duplex));
     return undefined;

@@ -15,10 +15,10 @@ import {
   connectionStringHosts,
   parseConnectionString,
 } from '../ingestion/connection-string';
-import { ExchangePipeline, type Analyzer } from '../proxy/exchange-pipeline';
+import { DEFAULT_PIPELINE_LIMITS, ExchangePipeline, type Analyzer } from '../proxy/exchange-pipeline';
 import { ProxyServer } from '../proxy/proxy-server';
 import { ScopeMatcher } from '../proxy/scope';
-import { type ExchangeSink, logSink } from '../sinks/exchange-sink';
+import { type ExchangeSink, type LogBodies, logSink } from '../sinks/exchange-sink';
 import { createLogger, type LogFormat, routeConsole } from '../sinks/logger';
 import { UsageError } from './usage-error';
 
@@ -39,6 +39,8 @@ export interface RunProxyOptions {
   logFormat: LogFormat;
   logFile?: string;
   logLevel: string;
+  /** Which exchanges keep body text in the log (default: failures). */
+  logBodies?: LogBodies;
   expectEntra: boolean;
   proxyAuth?: string;
   analysis: boolean;
@@ -143,12 +145,17 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     : (exchange) =>
         diagnose(exchange, { connectionStrings, expectEntra: options.expectEntra, caCertPath: ca.certPath });
   const pipeline = new ExchangePipeline(
-    [logSink(logger), ...(options.sinks ?? [])],
+    [logSink(logger, options.logBodies ?? 'failures'), ...(options.sinks ?? [])],
     analyze,
     options.maxCaptureBytes,
-    2000,
+    DEFAULT_PIPELINE_LIMITS,
     (err) =>
       logger.error({ err: err.message }, 'analysis failed for an exchange; it was logged without findings'),
+    (skipped) =>
+      logger.warn(
+        { notAnalysed: skipped },
+        `${skipped} exchange(s) relayed but not analysed: the analysis backlog was full (traffic faster than the analysis)`,
+      ),
   );
   server.on('exchange', (live) => pipeline.accept(live));
   server.on('tunnel', (t) =>

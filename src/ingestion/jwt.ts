@@ -46,8 +46,22 @@ export function fingerprint(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 12);
 }
 
-/** Turns an Authorization header value into what may be logged. */
+// An SDK reuses one token for up to an hour: decode each distinct header value once.
+const SUMMARY_CACHE_LIMIT = 256;
+const summaryCache = new Map<string, AuthorizationSummary>();
+
+/** Turns an Authorization header value into what may be logged (cached, bounded). */
 export function summarizeAuthorization(value: string): AuthorizationSummary {
+  const hit = summaryCache.get(value);
+  if (hit) return hit;
+  const summary = Object.freeze(decodeAuthorization(value)) as AuthorizationSummary;
+  if (summaryCache.size >= SUMMARY_CACHE_LIMIT)
+    summaryCache.delete(summaryCache.keys().next().value as string);
+  summaryCache.set(value, summary);
+  return summary;
+}
+
+function decodeAuthorization(value: string): AuthorizationSummary {
   const trimmed = value.trim();
   const space = trimmed.indexOf(' ');
   const scheme = space === -1 ? trimmed : trimmed.slice(0, space);

@@ -62,6 +62,11 @@ export interface BodyCapture {
   text?: string;
   /** Decoded body as base64 when it is binary. */
   base64?: string;
+  /**
+   * Why `text`/`base64` are absent although bytes were captured: 'sampled' (a healthy exchange
+   * beyond the per-second decode budget) or 'healthy' (the log keeps bodies of failures only).
+   */
+  omitted?: 'sampled' | 'healthy';
 }
 
 export interface RequestRecord {

@@ -23,7 +23,10 @@ export function openTunnelUpstream(
   const to = resolve.lookup(target.host, target.port);
   return new Promise((resolvePromise, reject) => {
     const socket = net.connect({ host: to.host, port: to.port });
-    const timer = setTimeout(() => socket.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.removeListener('error', reject);

@@ -5,7 +5,8 @@
 export class BodyTap {
   size = 0;
   private readonly chunks: Buffer[] = [];
-  private kept = 0;
+  /** Bytes copied so far (at most the cap). */
+  kept = 0;
 
   constructor(private readonly cap: number) {}
 

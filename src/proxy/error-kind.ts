@@ -11,10 +11,13 @@ export function classifyUpstreamError(err: NodeJS.ErrnoException & { viaProxy?: 
   let kind: ExchangeErrorKind;
   if (code === 'ECONNREFUSED') kind = err.viaProxy ? 'UPSTREAM_PROXY_FAILED' : 'UPSTREAM_REFUSED';
   else if (code === 'UPSTREAM_PROXY_REFUSED') kind = 'UPSTREAM_PROXY_FAILED';
-  else if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(err.message)) kind = 'UPSTREAM_RESET';
+  else if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(err.message))
+    kind = 'UPSTREAM_RESET';
   else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') kind = 'UPSTREAM_DNS_FAILED';
-  else if (code === 'ETIMEDOUT' || code === 'ABORT_ERR' || code === 'UPSTREAM_TIMEOUT') kind = 'UPSTREAM_TIMEOUT';
-  else if ((code && TLS_CODES.test(code)) || /certificate|ssl|tls/i.test(err.message)) kind = 'UPSTREAM_TLS_FAILED';
+  else if (code === 'ETIMEDOUT' || code === 'ABORT_ERR' || code === 'UPSTREAM_TIMEOUT')
+    kind = 'UPSTREAM_TIMEOUT';
+  else if ((code && TLS_CODES.test(code)) || /certificate|ssl|tls/i.test(err.message))
+    kind = 'UPSTREAM_TLS_FAILED';
   else kind = 'UPSTREAM_FAILED';
   return { kind, message: err.message, code, status: kind === 'UPSTREAM_TIMEOUT' ? 504 : 502 };
 }

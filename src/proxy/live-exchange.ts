@@ -18,7 +18,13 @@ export interface LiveExchange {
   httpVersion: string;
   requestHeaders: IncomingHttpHeaders;
   requestBody?: BodyTap;
-  response?: { status: number; reason: string; httpVersion: string; headers: IncomingHttpHeaders; at: number };
+  response?: {
+    status: number;
+    reason: string;
+    httpVersion: string;
+    headers: IncomingHttpHeaders;
+    at: number;
+  };
   responseBody?: BodyTap;
   end?: number;
   error?: ExchangeError;

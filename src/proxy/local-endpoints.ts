@@ -12,7 +12,12 @@ export interface LocalEndpointContext {
  * would loop back into the proxy). `/healthz` for probes, `/ca.pem` to fetch the CA like
  * mitmproxy's onboarding page.
  */
-export function answerLocally(path: string, req: IncomingMessage, res: ServerResponse, ctx: LocalEndpointContext): void {
+export function answerLocally(
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: LocalEndpointContext,
+): void {
   const pathname = path.split('?')[0];
   const send = (status: number, type: string, body: string, extra: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...extra });

@@ -17,6 +17,17 @@ function redactHeaders(headers: IncomingHttpHeaders): HeaderMap {
 
 const EMPTY_BODY: BodyCapture = { size: 0, captured: 0, truncated: false };
 
+/** Sizes and types only: a healthy body the decode budget skipped. */
+function undecodedBody(headers: HeaderMap, size: number, kept: number): BodyCapture {
+  const body: BodyCapture = { size, captured: kept, truncated: size > kept };
+  const type = headers['content-type'];
+  const encoding = headers['content-encoding'];
+  if (typeof type === 'string') body.contentType = type;
+  if (typeof encoding === 'string') body.contentEncoding = encoding;
+  if (kept > 0) body.omitted = 'sampled';
+  return body;
+}
+
 function defaultPort(scheme: string, port: number): boolean {
   return (scheme === 'https' && port === 443) || (scheme === 'http' && port === 80);
 }
@@ -25,13 +36,26 @@ function defaultPort(scheme: string, port: number): boolean {
  * Turns the relay's notes into the immutable, redacted Exchange record. Runs after the exchange,
  * off the relay's path: decompression and decoding happen here, never while bytes flow.
  */
-export async function recordExchange(live: LiveExchange, maxCaptureBytes: number): Promise<Exchange> {
+export async function recordExchange(
+  live: LiveExchange,
+  maxCaptureBytes: number,
+  options: { decodeRequestBody: boolean } = { decodeRequestBody: true },
+): Promise<Exchange> {
   const path = redactPath(live.path);
-  const hostPort = defaultPort(live.scheme, live.target.port) ? live.target.host : formatHostPort(live.target);
+  const hostPort = defaultPort(live.scheme, live.target.port)
+    ? live.target.host
+    : formatHostPort(live.target);
   const auth = live.requestHeaders.authorization;
   const [requestBody, responseBody] = await Promise.all([
     live.requestBody
-      ? describeBody(live.requestHeaders as HeaderMap, live.requestBody.size, live.requestBody.bytes(), maxCaptureBytes)
+      ? options.decodeRequestBody
+        ? describeBody(
+            live.requestHeaders as HeaderMap,
+            live.requestBody.size,
+            live.requestBody.bytes(),
+            maxCaptureBytes,
+          )
+        : undecodedBody(live.requestHeaders as HeaderMap, live.requestBody.size, live.requestBody.kept)
       : EMPTY_BODY,
     live.response && live.responseBody
       ? describeBody(

@@ -28,7 +28,9 @@ export class ScopeMatcher {
 
   constructor(options: ScopeOptions) {
     const csHosts = options.connectionStrings.flatMap(connectionStringHosts);
-    this.liveHosts = new Set(options.connectionStrings.map((cs) => new URL(cs.liveEndpoint).hostname.toLowerCase()));
+    this.liveHosts = new Set(
+      options.connectionStrings.map((cs) => new URL(cs.liveEndpoint).hostname.toLowerCase()),
+    );
     const all = [...(options.noDefaults ? [] : DEFAULT_INTERCEPT_PATTERNS), ...csHosts, ...options.intercept];
     this.patterns = [...new Set(all.map((p) => p.toLowerCase()))];
     this.excluded = options.noIntercept.map((p) => p.toLowerCase());

@@ -23,7 +23,9 @@ export function connectThroughProxy(proxyUrl: URL, target: HostPort, timeoutMs: 
       if (res.statusCode !== 200) {
         socket.destroy();
         const err = Object.assign(
-          new Error(`upstream proxy answered CONNECT with ${res.statusCode} ${res.statusMessage ?? ''}`.trim()),
+          new Error(
+            `upstream proxy answered CONNECT with ${res.statusCode} ${res.statusMessage ?? ''}`.trim(),
+          ),
           { code: 'UPSTREAM_PROXY_REFUSED' },
         );
         reject(err);
@@ -32,7 +34,9 @@ export function connectThroughProxy(proxyUrl: URL, target: HostPort, timeoutMs: 
       if (head.length > 0) socket.unshift(head);
       resolve(socket);
     });
-    req.once('timeout', () => req.destroy(Object.assign(new Error('upstream proxy timed out'), { code: 'ETIMEDOUT' })));
+    req.once('timeout', () =>
+      req.destroy(Object.assign(new Error('upstream proxy timed out'), { code: 'ETIMEDOUT' })),
+    );
     req.once('error', (err) => reject(Object.assign(err, { viaProxy: proxyUrl.host })));
     req.end();
   });

@@ -17,16 +17,39 @@ export interface ExchangeSink {
   close?(): Promise<void> | void;
 }
 
-/** The annotated log: one pino line per exchange with `exchange`, `analysis` and `findings`. */
-export function logSink(logger: Logger): ExchangeSink {
+/** Which exchanges keep their body text in the log: bodies make lines large, failures need them. */
+export type LogBodies = 'failures' | 'all' | 'none';
+
+function withoutBodyText(exchange: Exchange): Exchange {
+  const strip = (body: Exchange['request']['body']) => {
+    if (body.text === undefined && body.base64 === undefined) return body;
+    const { text: _text, base64: _base64, ...rest } = body;
+    return { ...rest, omitted: 'healthy' as const };
+  };
+  const copy: Exchange = {
+    ...exchange,
+    request: { ...exchange.request, body: strip(exchange.request.body) },
+  };
+  if (exchange.response) copy.response = { ...exchange.response, body: strip(exchange.response.body) };
+  return copy;
+}
+
+/**
+ * The annotated log: one pino line per exchange with `exchange`, `analysis` and `findings`.
+ * By default only exchanges that went wrong carry their (redacted) bodies; healthy traffic keeps
+ * sizes and the analysis' summary, so a busy app's log stays small.
+ */
+export function logSink(logger: Logger, bodies: LogBodies = 'failures'): ExchangeSink {
   return {
     write(line) {
+      const level = levelOf(line.exchange, line.findings);
+      const keep = bodies === 'all' || (bodies === 'failures' && level !== 'info');
       const payload: { exchange: Exchange; analysis?: Analysis; findings: Finding[] } = {
-        exchange: line.exchange,
+        exchange: keep ? line.exchange : withoutBodyText(line.exchange),
         findings: line.findings,
       };
       if (line.analysis) payload.analysis = line.analysis;
-      logger[levelOf(line.exchange, line.findings)](payload, line.msg);
+      logger[level](payload, line.msg);
     },
   };
 }

@@ -18,7 +18,17 @@ export interface AppLogger {
   logger: Logger;
   /** Flush buffered lines synchronously (before exit). */
   flush(): void;
+  /** Bytes of log output dropped because a destination could not keep up (bounded memory). */
+  droppedBytes(): number;
 }
+
+/**
+ * Bounds for the asynchronous destinations: big writes (fewer syscalls for large lines), and a
+ * ceiling on what may wait in memory when the disk or the pipe is slower than the traffic.
+ * Past the ceiling, output is dropped and counted rather than growing without limit.
+ */
+const MAX_WRITE = 1 << 20;
+const MAX_BUFFERED = 32 << 20;
 
 /**
  * pino on asynchronous destinations (the relay never waits for a log write), JSON by default.
@@ -28,19 +38,31 @@ export function createLogger(options: LoggerOptions): AppLogger {
   const level = options.level ?? 'info';
   const streams: pino.StreamEntry[] = [];
   const flushables: { flushSync?: () => void }[] = [];
+  let dropped = 0;
+  const bounded = (dest: number | string, extra: Record<string, unknown> = {}) => {
+    const stream = pino.destination({
+      dest,
+      sync: false,
+      minLength: 0,
+      maxWrite: MAX_WRITE,
+      maxLength: MAX_BUFFERED,
+      ...extra,
+    } as any);
+    (stream as unknown as NodeJS.EventEmitter).on('drop', (data: string) => {
+      dropped += Buffer.byteLength(data);
+    });
+    flushables.push(stream);
+    return stream;
+  };
   if (options.destination) {
     streams.push({ level: level as pino.Level, stream: options.destination });
   } else if (options.format === 'pretty' && options.prettyStream) {
     streams.push({ level: level as pino.Level, stream: options.prettyStream() });
   } else {
-    const stdout = pino.destination({ dest: 1, sync: false, minLength: 0 });
-    flushables.push(stdout);
-    streams.push({ level: level as pino.Level, stream: stdout });
+    streams.push({ level: level as pino.Level, stream: bounded(1) });
   }
   if (options.file) {
-    const file = pino.destination({ dest: options.file, sync: false, mkdir: true });
-    flushables.push(file);
-    streams.push({ level: level as pino.Level, stream: file });
+    streams.push({ level: level as pino.Level, stream: bounded(options.file, { mkdir: true }) });
   }
   const logger = pino(
     {
@@ -62,6 +84,7 @@ export function createLogger(options: LoggerOptions): AppLogger {
         }
       }
     },
+    droppedBytes: () => dropped,
   };
 }
 

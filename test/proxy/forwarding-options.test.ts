@@ -27,7 +27,11 @@ describe('forwarding options and capture details', () => {
     tmp.cleanup();
   });
   async function proxyWith(overrides: Parameters<typeof startTestProxy>[0]) {
-    const p = await startTestProxy({ upstreamCa: [caFile], resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`], ...overrides });
+    const p = await startTestProxy({
+      upstreamCa: [caFile],
+      resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`],
+      ...overrides,
+    });
     proxies.push(p);
     return p;
   }
@@ -36,7 +40,14 @@ describe('forwarding options and capture details', () => {
     const relay = await startConnectRelay(() => upstream.port);
     try {
       const proxy = await proxyWith({ resolve: [], upstreamProxy: `http://127.0.0.1:${relay.port}` });
-      const res = await httpsViaProxy({ proxyPort: proxy.port, host: HOST, path: '/v2.1/track', method: 'POST', body: '[1]', ca: proxy.caPem });
+      const res = await httpsViaProxy({
+        proxyPort: proxy.port,
+        host: HOST,
+        path: '/v2.1/track',
+        method: 'POST',
+        body: '[1]',
+        ca: proxy.caPem,
+      });
       expect(res.status).toBe(200);
       expect(relay.targets).toContain(`${HOST}:443`);
       const [line] = await proxy.waitForExchanges(1);
@@ -47,14 +58,31 @@ describe('forwarding options and capture details', () => {
   });
 
   it('relays a chunked upload exactly and captures the decompressed gzip body for analysis', async () => {
-    const proxy = await proxyWith({});
-    const json = JSON.stringify([{ name: 'Microsoft.ApplicationInsights.Event', iKey: '11111111-2222-3333-4444-555555555555', data: { baseType: 'EventData' } }]);
+    const proxy = await proxyWith({ logBodies: 'all' });
+    const json = JSON.stringify([
+      {
+        name: 'Microsoft.ApplicationInsights.Event',
+        iKey: '11111111-2222-3333-4444-555555555555',
+        data: { baseType: 'EventData' },
+      },
+    ]);
     const gz = gzipSync(json);
     const raw = await connectTunnel(proxy.port, `${HOST}:443`);
     const socket = tls.connect({ socket: raw, servername: HOST, ca: proxy.caPem });
     const answer = await new Promise<string>((resolve, reject) => {
       const req = http.request(
-        { createConnection: () => socket, host: HOST, path: '/v2.1/track', method: 'POST', headers: { host: HOST, 'content-encoding': 'gzip', 'transfer-encoding': 'chunked', connection: 'close' } },
+        {
+          createConnection: () => socket,
+          host: HOST,
+          path: '/v2.1/track',
+          method: 'POST',
+          headers: {
+            host: HOST,
+            'content-encoding': 'gzip',
+            'transfer-encoding': 'chunked',
+            connection: 'close',
+          },
+        },
         (res) => {
           let text = '';
           res.on('data', (c) => (text += c));
@@ -71,37 +99,114 @@ describe('forwarding options and capture details', () => {
     expect(upstream.seen.at(-1)!.headers['transfer-encoding']).toBe('chunked');
     const [line] = await proxy.waitForExchanges(1);
     const body = line.exchange.request.body;
-    expect(body).toMatchObject({ size: gz.length, contentEncoding: 'gzip', decodedSize: Buffer.byteLength(json) });
+    expect(body).toMatchObject({
+      size: gz.length,
+      contentEncoding: 'gzip',
+      decodedSize: Buffer.byteLength(json),
+    });
     expect(JSON.parse(body.text)[0].iKey).toBe('11111111-****-****-****-********5555');
   });
 
   it('caps what it keeps of a large body while relaying all of it', async () => {
-    const proxy = await proxyWith({ maxCaptureBytes: 1000 });
+    const proxy = await proxyWith({ maxCaptureBytes: 1000, logBodies: 'all' });
     const big = 'x'.repeat(50_000);
-    const res = await httpsViaProxy({ proxyPort: proxy.port, host: HOST, path: '/v2.1/track', method: 'POST', body: big, ca: proxy.caPem, headers: { 'content-type': 'text/plain' } });
+    const res = await httpsViaProxy({
+      proxyPort: proxy.port,
+      host: HOST,
+      path: '/v2.1/track',
+      method: 'POST',
+      body: big,
+      ca: proxy.caPem,
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(JSON.parse(res.body.toString()).sha256).toBe(sha256(big));
     const [line] = await proxy.waitForExchanges(1);
     expect(line.exchange.request.body).toMatchObject({ size: 50_000, captured: 1000, truncated: true });
     expect(line.exchange.request.body.text).toHaveLength(1000);
   });
 
+  it('by default logs body text only for exchanges that went wrong', async () => {
+    const proxy = await proxyWith({});
+    const body = JSON.stringify([{ name: 'Event', iKey: '11111111-2222-3333-4444-555555555555' }]);
+    await httpsViaProxy({
+      proxyPort: proxy.port,
+      host: HOST,
+      path: '/v2.1/track',
+      method: 'POST',
+      body,
+      ca: proxy.caPem,
+      headers: { 'content-type': 'application/json' },
+    });
+    upstream.handler = (_req, res) => {
+      res.writeHead(401, 'Unauthorized', { 'content-type': 'application/json' });
+      res.end(
+        '{"itemsReceived":1,"itemsAccepted":0,"errors":[{"index":0,"statusCode":401,"message":"Authentication required"}]}',
+      );
+    };
+    try {
+      await httpsViaProxy({
+        proxyPort: proxy.port,
+        host: HOST,
+        path: '/v2.1/track',
+        method: 'POST',
+        body,
+        ca: proxy.caPem,
+        headers: { 'content-type': 'application/json' },
+      });
+    } finally {
+      upstream.handler = okHandler;
+    }
+    const [healthy, failed] = await proxy.waitForExchanges(2);
+    expect(healthy.level).toBe('info');
+    expect(healthy.exchange.request.body).toMatchObject({ size: body.length, omitted: 'healthy' });
+    expect(healthy.exchange.request.body.text).toBeUndefined();
+    expect(healthy.analysis.envelopes.count).toBe(1);
+    expect(failed.level).toBe('error');
+    expect(failed.exchange.request.body.text).toContain('11111111-****');
+    expect(failed.exchange.response.body.text).toContain('Authentication required');
+  });
+
   it('writes JSON lines to --log-file too', async () => {
     const logFile = path.join(tmp.dir, 'logs', 'proxy.log');
     const proxy = await proxyWith({ logFile });
-    await httpsViaProxy({ proxyPort: proxy.port, host: HOST, path: '/v2.1/track', method: 'POST', body: '[]', ca: proxy.caPem });
+    await httpsViaProxy({
+      proxyPort: proxy.port,
+      host: HOST,
+      path: '/v2.1/track',
+      method: 'POST',
+      body: '[]',
+      ca: proxy.caPem,
+    });
     await proxy.waitForExchanges(1);
     await proxy.close();
     proxies.splice(proxies.indexOf(proxy), 1);
-    const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const lines = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(lines.some((l) => l.listening)).toBe(true);
     expect(lines.filter((l) => l.exchange)).toHaveLength(1);
   });
 
   it('with --analysis false it relays without capturing or logging exchanges', async () => {
     const proxy = await proxyWith({ analysis: false });
-    const res = await httpsViaProxy({ proxyPort: proxy.port, host: HOST, path: '/v2.1/track', method: 'POST', body: '[]', ca: proxy.caPem });
+    const res = await httpsViaProxy({
+      proxyPort: proxy.port,
+      host: HOST,
+      path: '/v2.1/track',
+      method: 'POST',
+      body: '[]',
+      ca: proxy.caPem,
+    });
     expect(res.status).toBe(200);
     await new Promise((r) => setTimeout(r, 100));
     expect(proxy.exchanges()).toHaveLength(0);
   });
 });
+
+function okHandler(_req: unknown, res: import('node:http').ServerResponse, body: Buffer): void {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(
+    JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [], sha256: sha256(body) }),
+  );
+}

@@ -33,6 +33,7 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
     proxy = await startTestProxy({
       resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`, `${OTHER}:443=127.0.0.1:${upstream.port}`],
       upstreamCa: [upstreamCaFile],
+      logBodies: 'all',
     });
   });
   afterAll(async () => {

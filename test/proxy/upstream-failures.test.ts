@@ -12,7 +12,9 @@ const RESET = 'reset.in.applicationinsights.azure.com';
 const STALL = 'stall.in.applicationinsights.azure.com';
 
 /** A TCP server that accepts and then does what it is told: reset at once, or never answer. */
-async function rawServer(behaviour: 'reset' | 'stall'): Promise<{ port: number; close: () => Promise<void> }> {
+async function rawServer(
+  behaviour: 'reset' | 'stall',
+): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -75,7 +77,14 @@ describe('upstream failures: the client gets 502/504, the log says why, the prox
   ])('%s → %d %s, then a normal request succeeds', async (host, status, kind, findingId) => {
     const before = proxy.exchanges().length;
     const started = Date.now();
-    const res = await httpsViaProxy({ proxyPort: proxy.port, host, path: '/v2.1/track', method: 'POST', body: '[]', ca: proxy.caPem });
+    const res = await httpsViaProxy({
+      proxyPort: proxy.port,
+      host,
+      path: '/v2.1/track',
+      method: 'POST',
+      body: '[]',
+      ca: proxy.caPem,
+    });
     expect(res.status).toBe(status);
     expect(res.body.toString()).toContain(kind);
     if (kind === 'UPSTREAM_TIMEOUT') expect(Date.now() - started).toBeLessThan(3000);
@@ -84,7 +93,14 @@ describe('upstream failures: the client gets 502/504, the log says why, the prox
     expect(line.level).toBe('error');
     expect(line.findings.map((f: any) => f.id)).toContain(findingId);
 
-    const ok = await httpsViaProxy({ proxyPort: proxy.port, host: OK_HOST, path: '/v2.1/track', method: 'POST', body: '[]', ca: proxy.caPem });
+    const ok = await httpsViaProxy({
+      proxyPort: proxy.port,
+      host: OK_HOST,
+      path: '/v2.1/track',
+      method: 'POST',
+      body: '[]',
+      ca: proxy.caPem,
+    });
     expect(ok.status).toBe(200);
   });
 });

@@ -81,6 +81,8 @@ describe('HAR from a proxy run (--har while running, and `har` from its log)', (
       upstreamCa: [upstreamCa],
       connectionString: [connectionString],
       logFile,
+      // The log keeps every body here, so the HAR made from it can equal the live one.
+      logBodies: 'all',
       sinks: [new HarFileSink(harFile)],
       analyzer: (connectionStrings) => (exchange) =>
         diagnose(exchange, { connectionStrings, expectEntra: false }),

@@ -78,6 +78,11 @@ export function startOptions(cli: Argv) {
     })
     .option('log-file', { type: 'string', describe: 'Also write JSON lines to this file' })
     .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const })
+    .option('log-bodies', {
+      choices: ['failures', 'all', 'none'] as const,
+      default: 'failures' as const,
+      describe: 'Which exchanges keep their (redacted) body text in the log',
+    })
     .option('expect-entra', {
       type: 'boolean',
       default: false,
@@ -139,6 +144,7 @@ export const startCommand: CommandModule<object, StartArgs> = {
       logFormat: args['log-format'],
       logFile: args['log-file'],
       logLevel: args['log-level'],
+      logBodies: args['log-bodies'],
       expectEntra: args['expect-entra'],
       proxyAuth: args['proxy-auth'],
       analysis: args.analysis,

@@ -20,7 +20,8 @@ if ! podman image exists "$BASE"; then
   fi
 fi
 
-IMAGE=${AIPROXY_IMAGE:-localhost/appinsights-auth-proxy:test}
+IMAGE=${CONTAINER_TEST_IMAGE:-localhost/appinsights-auth-proxy:test}
 echo "container-test: podman build $IMAGE"
 podman build --pull=never --format docker -f docker/Dockerfile -t "$IMAGE" . 2>&1 | grep -vE 'systemd' | tail -n 5
-AIPROXY_CONTAINER_TEST=1 AIPROXY_IMAGE="$IMAGE" npx jest --runInBand test/container
+# Extra arguments go to jest (.ci/run passes --json --outputFile=... for its summary line).
+CONTAINER_TEST=1 CONTAINER_TEST_IMAGE="$IMAGE" npx jest --runInBand test/container "$@"

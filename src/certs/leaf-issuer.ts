@@ -2,22 +2,23 @@ import { isIP } from 'node:net';
 import tls from 'node:tls';
 import forge from 'node-forge';
 import type { CertificateAuthority } from './ca';
-import { generateRsaKeyPair, type PemKeyPair } from './keys';
-import { nativeSigner } from './native-signer';
+import { createPrivateKey } from 'node:crypto';
+import { EcLeafSigner } from './ec-leaf';
+import { generateEcKeyPair, type PemKeyPair } from './keys';
 import { positiveSerialHex } from './serial';
 import { type SigningAuthority, signingAuthorityFor } from './signing-authority';
 
 const DAY = 24 * 3600 * 1000;
 
 /**
- * Issues leaf certificates for intercepted hosts. One key pair, made once at start, serves every
- * leaf (as mitmproxy and mockttp do), so a new host costs one native signature (~1-3 ms), never a
- * key generation. Secure contexts are cached with a bound.
+ * Issues leaf certificates for intercepted hosts. One ECDSA P-256 key pair, made once at start,
+ * serves every leaf (as mitmproxy and mockttp share one key), so a new host costs one native
+ * signature (~1 ms), never a key generation, and each client handshake costs an ECDSA signature
+ * instead of an RSA-2048 one. Secure contexts are cached with a bound.
  */
 export class LeafIssuer {
   private readonly cache = new Map<string, { context: tls.SecureContext; certPem: string; expires: number }>();
-  private readonly signer: forge.pki.rsa.PrivateKey;
-  private readonly leafPublicKey: forge.pki.rsa.PublicKey;
+  private readonly signer: EcLeafSigner;
 
   private constructor(
     readonly ca: CertificateAuthority,
@@ -25,12 +26,11 @@ export class LeafIssuer {
     private readonly authority: SigningAuthority,
     private readonly maxCached: number,
   ) {
-    this.signer = nativeSigner(authority.keyPem);
-    this.leafPublicKey = forge.pki.publicKeyFromPem(leafKey.publicKeyPem);
+    this.signer = new EcLeafSigner(leafKey.publicKeyPem, createPrivateKey(authority.keyPem));
   }
 
   static async create(ca: CertificateAuthority, maxCached = 1000): Promise<LeafIssuer> {
-    const [leafKey, authority] = await Promise.all([generateRsaKeyPair(2048), signingAuthorityFor(ca)]);
+    const [leafKey, authority] = await Promise.all([generateEcKeyPair(), signingAuthorityFor(ca)]);
     return new LeafIssuer(ca, leafKey, authority, maxCached);
   }
 
@@ -46,7 +46,7 @@ export class LeafIssuer {
   /** A PEM certificate for `host` (DNS name or IP address), signed by the CA. */
   issuePem(host: string): string {
     const cert = forge.pki.createCertificate();
-    cert.publicKey = this.leafPublicKey;
+    cert.publicKey = this.signer.standInPublicKey;
     cert.serialNumber = positiveSerialHex();
     const now = Date.now();
     cert.validity.notBefore = new Date(now - DAY); // tolerate client clocks a little behind
@@ -57,13 +57,12 @@ export class LeafIssuer {
     const altName = isIP(host) ? { type: 7, ip: host } : { type: 2, value: host };
     cert.setExtensions([
       { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
       { name: 'subjectAltName', altNames: [altName] },
       { name: 'authorityKeyIdentifier', keyIdentifier: this.authority.keyIdentifier },
     ]);
-    cert.sign(this.signer, forge.md.sha256.create());
-    return forge.pki.certificateToPem(cert);
+    return this.signer.toPem(cert);
   }
 
   /** A TLS server context for `host`, from the bounded cache (oldest evicted first). */

@@ -1,4 +1,5 @@
 import type { Runtime } from '../model/finding';
+import { BY_AADSTS, findingForAadsts } from '../diagnosis/aadsts';
 
 /**
  * Recognisers for what the SDKs and agents write to their own logs when telemetry fails
@@ -32,15 +33,8 @@ interface Recogniser {
 
 const ids = (primary: string[], alsoPossible: string[] = []): Ids => ({ ids: primary, alsoPossible });
 
-/** AADSTS codes with an entry of their own (the rest fall back to ENTRA_TOKEN_ERROR). */
-const KNOWN_AADSTS: Record<string, string> = {
-  '700016': 'ENTRA_APP_NOT_FOUND',
-  '7000215': 'ENTRA_INVALID_CLIENT_SECRET',
-  '7000222': 'ENTRA_CLIENT_SECRET_EXPIRED',
-  '90002': 'ENTRA_TENANT_NOT_FOUND',
-  '1002012': 'ENTRA_INVALID_SCOPE',
-  '500011': 'ENTRA_INVALID_SCOPE',
-};
+/** AADSTS codes with an entry of their own: the diagnosis' own table (one catalog, one mapping). */
+const KNOWN_AADSTS = BY_AADSTS;
 
 const AADSTS = /\bAADSTS(\d{5,8})\b/;
 const MANAGED_IDENTITY = /ManagedIdentity|managed identity|IMDS|169\.254\.169\.254|Identity not found/i;
@@ -48,7 +42,7 @@ const MANAGED_IDENTITY = /ManagedIdentity|managed identity|IMDS|169\.254\.169\.2
 /** A token could not be obtained: which entry the rest of the line points at. */
 function credentialFailure(line: string, fallback: Ids): Ids {
   const code = AADSTS.exec(line)?.[1];
-  if (code) return ids([KNOWN_AADSTS[code] ?? 'ENTRA_TOKEN_ERROR']);
+  if (code) return ids([findingForAadsts(code)]);
   if (/was not found in the directory/i.test(line)) return ids(['ENTRA_APP_NOT_FOUND']);
   if (MANAGED_IDENTITY.test(line)) return ids(['MANAGED_IDENTITY_NOT_FOUND'], ['MANAGED_IDENTITY_ERROR']);
   return fallback;
@@ -351,7 +345,7 @@ const RECOGNISERS: Recogniser[] = [
     // Last: an Entra error code we have an entry for, in any other wording (a stack trace line, a JSON body).
     pattern: new RegExp(`\\bAADSTS(${Object.keys(KNOWN_AADSTS).join('|')})\\b`),
     meaning: 'Entra ID refused a token request with this error code.',
-    entries: (m) => ids([KNOWN_AADSTS[m[1] ?? ''] ?? 'ENTRA_TOKEN_ERROR']),
+    entries: (m) => ids([findingForAadsts(m[1])]),
   },
 ];
 

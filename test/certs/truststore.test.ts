@@ -80,6 +80,11 @@ describe('ca truststore: this CA + the JDK default roots, accepted by a real JVM
     // The first went through our leaf (logged exchange), the second through a blind tunnel.
     const lines = await proxy.waitForExchanges(before + 1);
     expect(lines.slice(before).map((l) => l.exchange.request.host)).toEqual([INTERCEPTED]);
+    // The tunnel's line is written when the tunnel closes, just after the JVM exits: wait for it.
+    const until = Date.now() + 5000;
+    while (!proxy.lines().some((l) => l.tunnel?.target === `${TUNNELLED}:443`) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect(proxy.lines().some((l) => l.tunnel?.target === `${TUNNELLED}:443`)).toBe(true);
   }, 120_000);
 

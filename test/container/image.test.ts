@@ -13,8 +13,8 @@ import { startUpstream, type TestUpstream } from '../helpers/upstream';
  * The image, for real, with podman (scripts/container-test.sh builds it and sets the variables).
  * Skipped in the plain `jest` run: it needs podman and a built image.
  */
-const enabled = process.env.AIPROXY_CONTAINER_TEST === '1';
-const IMAGE = process.env.AIPROXY_IMAGE ?? 'localhost/appinsights-auth-proxy:test';
+const enabled = process.env.CONTAINER_TEST === '1';
+const IMAGE = process.env.CONTAINER_TEST_IMAGE ?? 'localhost/appinsights-auth-proxy:test';
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 // slirp4netns with allow_host_loopback: the container reaches the host's 127.0.0.1 as 10.0.2.2,
 // and -p still publishes on a host loopback port (so nothing listens beyond loopback).

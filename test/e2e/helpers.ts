@@ -14,10 +14,10 @@ export const RUN_STEPS = path.join(DIST, 'demo/run-steps.js');
  */
 export function requireNetns(): boolean {
   if (canUseNetns()) return true;
-  if (process.env.AIPROXY_SKIP_NETNS_E2E === '1') return false;
+  if (process.env.SKIP_NETNS_E2E === '1') return false;
   throw new Error(
     'the real-SDK end-to-end tests need a private network namespace (run as root with unshare and ip); ' +
-      'set AIPROXY_SKIP_NETNS_E2E=1 to skip them on this machine',
+      'set SKIP_NETNS_E2E=1 to skip them on this machine',
   );
 }
 

@@ -1,22 +1,7 @@
 import { ENTRA_KINDS } from '../../ingestion/classify';
 import { formFields, requestEvidence } from '../evidence';
-import type { FindingId } from '../finding-ids';
+import { BY_AADSTS, findingForAadsts } from '../aadsts';
 import type { Rule } from '../rule';
-
-/** AADSTS codes (digits) with an entry of their own; every other code is ENTRA_TOKEN_ERROR. */
-const BY_AADSTS: Record<string, FindingId> = {
-  '700016': 'ENTRA_APP_NOT_FOUND',
-  '7000215': 'ENTRA_INVALID_CLIENT_SECRET',
-  '7000222': 'ENTRA_CLIENT_SECRET_EXPIRED',
-  '90002': 'ENTRA_TENANT_NOT_FOUND',
-  '1002012': 'ENTRA_INVALID_SCOPE',
-  '500011': 'ENTRA_INVALID_SCOPE',
-};
-
-export function findingForAadsts(code: string | undefined): FindingId {
-  const digits = code?.replace(/^AADSTS/i, '');
-  return (digits && BY_AADSTS[digits]) || 'ENTRA_TOKEN_ERROR';
-}
 
 /** The tenant segment of /{tenant}/oauth2/v2.0/token or /{tenant}/v2.0/.well-known/openid-configuration. */
 function tenantOf(path: string): string | null {

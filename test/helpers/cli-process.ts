@@ -19,7 +19,10 @@ export interface CliProcess {
 
 /** Runs the built CLI (`npm test` builds dist/ first) as a child process. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -42,7 +45,9 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess 
         if (child.exitCode !== null) break;
         await new Promise((r) => setTimeout(r, 20));
       }
-      throw new Error(`no matching line; exit=${child.exitCode} stdout=${out.slice(-2000)} stderr=${err.slice(-2000)}`);
+      throw new Error(
+        `no matching line; exit=${child.exitCode} stdout=${out.slice(-2000)} stderr=${err.slice(-2000)}`,
+      );
     },
     peakRssMb() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProxyAgent, request } from 'undici';
 import { type CliProcess, runCli } from '../helpers/cli-process';
@@ -44,7 +44,7 @@ describe('the start command as a process', () => {
     expect(startup.javaFlags).toMatch(/-Dhttps\.proxyHost=127\.0\.0\.1 -Dhttps\.proxyPort=\d+/);
     expect(startup.ca.path).toBe(path.join(caDir, 'ca.pem'));
     const port = Number(String(startup.listening).split(':').pop());
-    const caPem = require('node:fs').readFileSync(startup.ca.path, 'utf8');
+    const caPem = readFileSync(startup.ca.path, 'utf8');
     const agent = new ProxyAgent({
       uri: `http://127.0.0.1:${port}`,
       requestTls: { ca: caPem },

@@ -33,7 +33,7 @@ export const ENABLE_ENTRA: Steps = {
 
 export const TRUST_PROXY_CA: Steps = {
   java: [
-    'Use the truststore the proxy writes next to its CA (`truststore.p12`, our CA plus the JDK\'s default roots, so token and other TLS calls keep working); `appinsights-auth-proxy ca truststore` makes it again and `appinsights-auth-proxy ca setup java` prints the exact flags.',
+    "Use the truststore the proxy writes next to its CA (`truststore.p12`, our CA plus the JDK's default roots, so token and other TLS calls keep working); `appinsights-auth-proxy ca truststore` makes it again and `appinsights-auth-proxy ca setup java` prints the exact flags.",
     'Start the JVM with `-Djavax.net.ssl.trustStore=<ca dir>/truststore.p12 -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=changeit` next to the proxy flags (`-Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=<port>`); for an app whose command line you cannot change, put them in `JAVA_TOOL_OPTIONS`.',
     'Without the tool: copy the JDK\'s trust store and add the CA to the copy: `cp "$JAVA_HOME/lib/security/cacerts" proxy-cacerts` then `keytool -importcert -noprompt -alias appinsights-auth-proxy -file {caCertPath} -keystore proxy-cacerts -storepass changeit`. A store holding only the proxy CA breaks every TLS call the proxy does not intercept.',
     'The JVM reports this as `PKIX path building failed ... unable to find valid certification path to requested target`.',

@@ -80,7 +80,7 @@ export function javaFlags(host: string, port: number, caDir: string): string {
   return [
     `-Dhttps.proxyHost=${proxyHost}`,
     `-Dhttps.proxyPort=${port}`,
-    `-Dhttp.nonProxyHosts=169.254.169.254`,
+    "'-Dhttp.nonProxyHosts=169.254.169.254|localhost|127.*|[::1]'",
     `-Djavax.net.ssl.trustStore=${path.resolve(caDir, 'truststore.p12')}`,
     '-Djavax.net.ssl.trustStoreType=PKCS12', // Java 8 defaults to JKS
     '-Djavax.net.ssl.trustStorePassword=changeit',

@@ -1,7 +1,2 @@
-/** A mistake in how the tool was called or configured: exit code 2 and a clear message. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+// The error type lives with the records so that lower layers (proxy options) can raise it too.
+export { UsageError } from '../model/usage-error';

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/usage-error';
+import { UsageError } from '../model/usage-error';
 import type { HostPort } from './connect-target';
 
 interface ResolveRule {

@@ -19,7 +19,7 @@ export interface PipelineLimits {
 
 export const DEFAULT_PIPELINE_LIMITS: PipelineLimits = {
   maxBacklog: 1000,
-  maxBacklogBytes: 16 << 20,
+  maxBacklogBytes: 8 << 20,
   healthyBodiesPerSecond: 50,
 };
 

@@ -28,7 +28,7 @@ export interface AppLogger {
  * Past the ceiling, output is dropped and counted rather than growing without limit.
  */
 const MAX_WRITE = 1 << 20;
-const MAX_BUFFERED = 16 << 20;
+const MAX_BUFFERED = 8 << 20;
 
 /**
  * pino on asynchronous destinations (the relay never waits for a log write), JSON by default.

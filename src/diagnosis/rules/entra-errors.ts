@@ -25,7 +25,7 @@ export const entraErrorsRule: Rule = {
     return [
       {
         id,
-        title: `Entra ID ${ctx.analysis.kind} request failed: ${code}${error?.description ? `: ${error.description.slice(0, 160)}` : ''}`,
+        title: `Entra ID ${ctx.analysis.kind} request failed: ${titleDetail(code, error?.description)}`,
         evidence: {
           ...requestEvidence(ctx),
           status,
@@ -42,3 +42,10 @@ export const entraErrorsRule: Rule = {
     ];
   },
 };
+
+/** "AADSTS700016: Application … not found" once, not "AADSTS700016: AADSTS700016: …". */
+function titleDetail(code: string, description: string | undefined): string {
+  if (!description) return code;
+  const text = description.split(/\r?\n/)[0]!.slice(0, 160);
+  return text.startsWith(code) ? text : `${code}: ${text}`;
+}

@@ -29,6 +29,12 @@ export interface AppLogger {
  */
 const MAX_WRITE = 1 << 20;
 const MAX_BUFFERED = 8 << 20;
+/**
+ * Lines are gathered into writes of at least this size (one syscall for many lines under load)
+ * and flushed at least every FLUSH_MS, so a quiet proxy's lines still appear at once.
+ */
+const MIN_WRITE = 16 << 10;
+const FLUSH_MS = 100;
 
 /**
  * pino on asynchronous destinations (the relay never waits for a log write), JSON by default.
@@ -37,13 +43,13 @@ const MAX_BUFFERED = 8 << 20;
 export function createLogger(options: LoggerOptions): AppLogger {
   const level = options.level ?? 'info';
   const streams: pino.StreamEntry[] = [];
-  const flushables: { flushSync?: () => void }[] = [];
+  const flushables: { flushSync?: () => void; flush?: (cb?: (err?: Error) => void) => void }[] = [];
   let dropped = 0;
   const bounded = (dest: number | string, extra: Record<string, unknown> = {}) => {
     const stream = pino.destination({
       dest,
       sync: false,
-      minLength: 0,
+      minLength: MIN_WRITE,
       maxWrite: MAX_WRITE,
       maxLength: MAX_BUFFERED,
       ...extra,
@@ -64,6 +70,16 @@ export function createLogger(options: LoggerOptions): AppLogger {
   if (options.file) {
     streams.push({ level: level as pino.Level, stream: bounded(options.file, { mkdir: true }) });
   }
+  const flushTimer = setInterval(() => {
+    for (const f of flushables) {
+      try {
+        f.flush?.(() => undefined);
+      } catch {
+        /* not open yet: the next tick flushes */
+      }
+    }
+  }, FLUSH_MS);
+  flushTimer.unref();
   const logger = pino(
     {
       level,
@@ -76,6 +92,7 @@ export function createLogger(options: LoggerOptions): AppLogger {
   return {
     logger,
     flush() {
+      clearInterval(flushTimer);
       for (const f of flushables) {
         try {
           f.flushSync?.();

@@ -10,7 +10,8 @@
  *
  * Knobs (env): BENCH_REPS (3), BENCH_CELL_MS (2000), BENCH_WARMUP_MS (400), BENCH_SOAK (100000),
  * BENCH_SKIP_MITMDUMP=1, BENCH_ONLY=proxy,mitmdump (a subset, for quick looks; the report says so),
- * BENCH_PROXY_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (node flags for this proxy's processes),
+ * BENCH_PROXY_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (more node flags for this proxy's processes,
+ * after the --max-semi-space-size=2 that `npm start` and the image use),
  * BENCH_PROXY_MAIN=/path/to/dist/cli/main.js (measure another build of this proxy, e.g. an experiment),
  * BENCH_SOAK_RSS_LIMIT_MB (2048): the soak stops early if the proxy grows beyond this,
  * BENCH_OUT (docs/performance.md): where the report goes (experiments should not overwrite it).
@@ -307,6 +308,8 @@ async function inner(): Promise<number> {
       const child = spawn(
         process.execPath,
         [
+          // As `npm start` and the image run it (package.json, docker/Dockerfile).
+          '--max-semi-space-size=2',
           ...(process.env.BENCH_PROXY_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
           PROXY_MAIN,
           'start',

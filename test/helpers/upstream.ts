@@ -28,12 +28,7 @@ export async function startUpstream(names: string[]): Promise<TestUpstream> {
     port: 0,
     caPem: ca.certPem,
     seen: [],
-    handler: (_req, res, body) => {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(
-        JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [], sha256: sha256(body) }),
-      );
-    },
+    handler: echoHandler,
     close: async () => undefined,
   };
   const server = https.createServer(
@@ -77,4 +72,12 @@ export async function startUpstream(names: string[]): Promise<TestUpstream> {
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** The default answer: a 200 ingestion response that echoes the sha256 of the body it received. */
+export function echoHandler(_req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(
+    JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [], sha256: sha256(body) }),
+  );
 }

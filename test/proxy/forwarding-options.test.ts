@@ -7,7 +7,7 @@ import { startConnectRelay } from '../helpers/connect-relay';
 import { connectTunnel, httpsViaProxy } from '../helpers/proxy-client';
 import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 import { tempDir } from '../helpers/tmp';
-import { sha256, startUpstream, type TestUpstream } from '../helpers/upstream';
+import { echoHandler, sha256, startUpstream, type TestUpstream } from '../helpers/upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 
@@ -154,7 +154,7 @@ describe('forwarding options and capture details', () => {
         headers: { 'content-type': 'application/json' },
       });
     } finally {
-      upstream.handler = okHandler;
+      upstream.handler = echoHandler;
     }
     const [healthy, failed] = await proxy.waitForExchanges(2);
     expect(healthy.level).toBe('info');
@@ -203,10 +203,3 @@ describe('forwarding options and capture details', () => {
     expect(proxy.exchanges()).toHaveLength(0);
   });
 });
-
-function okHandler(_req: unknown, res: import('node:http').ServerResponse, body: Buffer): void {
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(
-    JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [], sha256: sha256(body) }),
-  );
-}

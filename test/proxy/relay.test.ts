@@ -5,7 +5,7 @@ import { X509Certificate, randomBytes } from 'node:crypto';
 import { connectTunnel, httpsViaProxy, plainViaProxy } from '../helpers/proxy-client';
 import { makeJwt, startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 import { tempDir } from '../helpers/tmp';
-import { sha256, startUpstream, type TestUpstream } from '../helpers/upstream';
+import { echoHandler, sha256, startUpstream, type TestUpstream } from '../helpers/upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 const OTHER = 'example.test';
@@ -112,7 +112,7 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
       expect(res.status).toBe(400);
       expect(res.reason).toBe('Authentication not supported');
     } finally {
-      upstream.handler = defaultHandler;
+      upstream.handler = echoHandler;
     }
   });
 
@@ -173,7 +173,7 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
       expect(r3.body.length).toBe(big.length);
       expect(sha256(r3.body)).toBe(sha256(big));
     } finally {
-      upstream.handler = defaultHandler;
+      upstream.handler = echoHandler;
     }
   });
 
@@ -230,10 +230,3 @@ describe('relay through the proxy to a local upstream reached by a real Azure na
     }
   });
 });
-
-function defaultHandler(_req: unknown, res: import('node:http').ServerResponse, body: Buffer): void {
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(
-    JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [], sha256: sha256(body) }),
-  );
-}

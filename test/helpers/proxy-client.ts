@@ -57,19 +57,43 @@ export interface HttpsViaProxyOptions {
   connectHttpVersion?: string;
 }
 
-/** One HTTPS request through a fresh CONNECT tunnel (the exporter's pattern). */
-export async function httpsViaProxy(options: HttpsViaProxyOptions): Promise<ProxiedResponse> {
-  const port = options.port ?? 443;
+/** A TLS connection to `host` through a new CONNECT tunnel; fails after `timeoutMs`. */
+export async function tlsThroughProxy(
+  proxyPort: number,
+  host: string,
+  ca: string | string[],
+  options: { port?: number; connectHttpVersion?: string; timeoutMs?: number } = {},
+): Promise<tls.TLSSocket> {
   const raw = await connectTunnel(
-    options.proxyPort,
-    `${options.host}:${port}`,
+    proxyPort,
+    `${host}:${options.port ?? 443}`,
     {},
     options.connectHttpVersion,
   );
-  const socket = tls.connect({ socket: raw, servername: options.host, ca: options.ca });
+  const socket = tls.connect({ socket: raw, servername: host, ca });
   await new Promise<void>((resolve, reject) => {
-    socket.once('secureConnect', resolve);
-    socket.once('error', reject);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`TLS through the proxy to ${host} took over ${options.timeoutMs ?? 5000} ms`));
+    }, options.timeoutMs ?? 5000);
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+  return socket;
+}
+
+/** One HTTPS request through a fresh CONNECT tunnel (the exporter's pattern). */
+export async function httpsViaProxy(options: HttpsViaProxyOptions): Promise<ProxiedResponse> {
+  const port = options.port ?? 443;
+  const socket = await tlsThroughProxy(options.proxyPort, options.host, options.ca, {
+    port,
+    connectHttpVersion: options.connectHttpVersion,
   });
   const peerCertificate = socket.getPeerCertificate();
   return new Promise((resolve, reject) => {

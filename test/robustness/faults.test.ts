@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { connectTunnel } from '../helpers/proxy-client';
+import { connectTunnel, tlsThroughProxy } from '../helpers/proxy-client';
 import { tempDir } from '../helpers/tmp';
 import {
   type Fixture,
@@ -29,21 +29,6 @@ async function closedPort(): Promise<number> {
   const port = (server.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** A TLS connection to `host` through a new CONNECT tunnel, trusting the proxy's CA. */
-async function tlsThroughProxy(proxyPort: number, host: string, ca: string): Promise<tls.TLSSocket> {
-  const raw = await connectTunnel(proxyPort, `${host}:443`);
-  const socket = tls.connect({ socket: raw, servername: host, ca });
-  await withTimeout(
-    new Promise<void>((resolve, reject) => {
-      socket.once('secureConnect', resolve);
-      socket.once('error', reject);
-    }),
-    5000,
-    'TLS through the proxy',
-  );
-  return socket;
 }
 
 describe('faults: the proxy answers, cleans up, and keeps serving', () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { makeJwt } from '../helpers/proxy-harness';
-import { connectTunnel, httpsViaProxy } from '../helpers/proxy-client';
+import { connectTunnel, httpsViaProxy, tlsThroughProxy } from '../helpers/proxy-client';
 import { tempDir } from '../helpers/tmp';
 import { sha256 } from '../helpers/upstream';
 import { type Fixture, HOST, startFixture, waitUntil, withTimeout } from './fixture';
@@ -33,20 +33,6 @@ async function exchangeRaw(
 function statusOf(text: string): number | undefined {
   const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
   return m ? Number(m[1]) : undefined;
-}
-
-async function tlsIntoTunnel(port: number, ca: string): Promise<tls.TLSSocket> {
-  const raw = await connectTunnel(port, `${HOST}:443`);
-  const socket = tls.connect({ socket: raw, servername: HOST, ca });
-  await withTimeout(
-    new Promise<void>((resolve, reject) => {
-      socket.once('secureConnect', resolve);
-      socket.once('error', reject);
-    }),
-    5000,
-    'TLS through the proxy',
-  );
-  return socket;
 }
 
 describe('malformed input: answered or closed, never a crash or a hang', () => {
@@ -112,7 +98,7 @@ describe('malformed input: answered or closed, never a crash or a hang', () => {
     expect(plain.closed).toBe(true);
     if (statusOf(plain.text) !== undefined) expect(statusOf(plain.text)).toBe(431);
     const inTunnel = await exchangeRaw(
-      await tlsIntoTunnel(f.proxy.port, f.proxy.caPem),
+      await tlsThroughProxy(f.proxy.port, HOST, f.proxy.caPem),
       `POST /v2.1/track HTTP/1.1\r\nHost: ${HOST}\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`,
     );
     expect(inTunnel.closed).toBe(true);
@@ -122,7 +108,7 @@ describe('malformed input: answered or closed, never a crash or a hang', () => {
   it('invalid chunked encoding inside a tunnel: 400 or closed, and no complete request upstream', async () => {
     const before = f.upstream.seen.length;
     const res = await exchangeRaw(
-      await tlsIntoTunnel(f.proxy.port, f.proxy.caPem),
+      await tlsThroughProxy(f.proxy.port, HOST, f.proxy.caPem),
       `POST /v2.1/track HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nnot a chunk\r\n\r\n`,
     );
     expect(res.closed).toBe(true);

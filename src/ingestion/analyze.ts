@@ -51,6 +51,9 @@ const SKU_SEARCH_LIMIT = 4096;
 
 function parsedRequestBody(exchange: Exchange, kind: RequestKind): ParsedBody | undefined {
   if (!TRACK_KINDS.includes(kind) && kind !== 'live-ping' && kind !== 'live-post') return undefined;
+  // A healthy body beyond the decode budget was not decoded: say so rather than call it empty.
+  if (exchange.request.body.omitted === 'sampled')
+    return { shape: 'not-decoded', documents: [], invalidLines: 0 };
   return parseJsonBody(exchange.request.body.text);
 }
 

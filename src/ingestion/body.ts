@@ -1,6 +1,8 @@
 /** Telemetry and service bodies: a JSON array, newline-delimited JSON, or one object. */
 
-export type BodyShape = 'json-array' | 'ndjson' | 'json-object' | 'json-value' | 'text' | 'empty';
+/** 'not-decoded': a healthy body the proxy's decode budget skipped (sizes only). */
+export type BodyShape =
+  'json-array' | 'ndjson' | 'json-object' | 'json-value' | 'text' | 'empty' | 'not-decoded';
 
 export interface ParsedBody {
   shape: BodyShape;

@@ -183,7 +183,9 @@ export class ReportBuilder {
 
     if (!isTrack(line)) return;
     this.telemetry.trackRequests += 1;
-    const sent = line.analysis?.envelopes?.count;
+    // A body the proxy did not decode (healthy, beyond its decode budget) is counted by the
+    // service's own itemsReceived.
+    const sent = line.analysis?.envelopes?.count ?? line.analysis?.ingestionResponse?.itemsReceived;
     if (typeof sent === 'number') this.telemetry.itemsSent += sent;
     const code = exchange.response?.status;
     const accepted = line.analysis?.ingestionResponse?.itemsAccepted;

@@ -303,6 +303,16 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     );
   }
 
+  /** Requests addressed to the proxy itself: health, CA download, a short help page. */
+  private serveLocally(path: string, req: IncomingMessage, res: ServerResponse): void {
+    answerLocally(path, req, res, {
+      caCertPem: this.options.ca.certPem,
+      listening: this.listening,
+      startedAt: this.startedAt,
+      counters: () => ({ ...this.counters }),
+    });
+  }
+
   private isSelf(target: HostPort): boolean {
     if (!this.address || target.port !== this.address.port) return false;
     const h = target.host;
@@ -338,12 +348,7 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     } else {
       const original: string = (req as any)[ORIGINAL_URL] ?? req.url ?? '/';
       if (original.startsWith('/') || original === '*') {
-        answerLocally(original, req, res, {
-          caCertPem: this.options.ca.certPem,
-          listening: this.listening,
-          startedAt: this.startedAt,
-          counters: () => ({ ...this.counters }),
-        });
+        this.serveLocally(original, req, res);
         return;
       }
       let url: URL;
@@ -361,12 +366,7 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       };
       path = `${url.pathname}${url.search}`;
       if (this.isSelf(target)) {
-        answerLocally(path, req, res, {
-          caCertPem: this.options.ca.certPem,
-          listening: this.listening,
-          startedAt: this.startedAt,
-          counters: () => ({ ...this.counters }),
-        });
+        this.serveLocally(path, req, res);
         return;
       }
       if (!this.authorized(req.headers)) {
@@ -390,11 +390,10 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     stripHopByHop(options.headers, true);
 
     // Upstream timeout: from the request's start to the response headers.
-    const controller = new AbortController();
-    options.signal = controller.signal;
+    // (A plain timer that destroys the upstream request: no AbortController per request.)
     const timer = setTimeout(() => {
       ctx.upstreamTimedOut = true;
-      controller.abort();
+      ctx.proxyToServerRequest?.destroy(new Error('upstream timeout'));
     }, this.options.upstreamTimeoutMs);
     ctx.clearUpstreamTimer = () => clearTimeout(timer);
 

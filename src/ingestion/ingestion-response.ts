@@ -1,18 +1,9 @@
 import { asRecord } from './body';
 import { maskGuidsInText } from './mask';
 
-export interface IngestionItemError {
-  index?: number;
-  statusCode?: number;
-  message?: string;
-}
+import type { IngestionItemError, IngestionResponse } from '../model/log-line';
 
-export interface IngestionResponse {
-  itemsReceived?: number;
-  itemsAccepted?: number;
-  appId?: string | null;
-  errors: IngestionItemError[];
-}
+export type { IngestionItemError, IngestionResponse };
 
 /** Per-item errors kept in the analysis; the rest are only counted. */
 const MAX_ERRORS = 50;

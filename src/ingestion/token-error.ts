@@ -1,16 +1,8 @@
 import { asRecord } from './body';
 
-/** An error answered by Entra ID or a managed-identity endpoint. */
-export interface TokenError {
-  error?: string;
-  errorCodes?: number[];
-  /** e.g. 'AADSTS700016'. */
-  aadsts?: string;
-  /** First line of error_description (or the message of an App Service identity error). */
-  description?: string;
-  traceId?: string;
-  correlationId?: string;
-}
+import type { TokenError } from '../model/log-line';
+
+export type { TokenError };
 
 const AADSTS = /AADSTS(\d{4,8})/;
 const MAX_DESCRIPTION = 400;

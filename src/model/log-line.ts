@@ -1,6 +1,33 @@
 import type { Exchange } from './exchange';
 import type { Finding } from './finding';
 
+/** One per-item error of an ingestion response. */
+export interface IngestionItemError {
+  index?: number;
+  statusCode?: number;
+  message?: string;
+}
+
+/** The ingestion service's answer: `{itemsReceived, itemsAccepted, appId, errors[]}`. */
+export interface IngestionResponse {
+  itemsReceived?: number;
+  itemsAccepted?: number;
+  appId?: string | null;
+  errors: IngestionItemError[];
+}
+
+/** An error answered by Entra ID or a managed-identity endpoint. */
+export interface TokenError {
+  error?: string;
+  errorCodes?: number[];
+  /** e.g. 'AADSTS700016'. */
+  aadsts?: string;
+  /** First line of error_description (or the message of an App Service identity error). */
+  description?: string;
+  traceId?: string;
+  correlationId?: string;
+}
+
 /**
  * Decoded meaning of an exchange, produced by src/ingestion (pure) from the Exchange.
  * Only the fields the sinks rely on are fixed here; the decoder may add more.
@@ -18,20 +45,8 @@ export interface Analysis {
     sdkVersions?: string[];
     roleNames?: string[];
   };
-  ingestionResponse?: {
-    itemsReceived?: number;
-    itemsAccepted?: number;
-    appId?: string | null;
-    errors: { index?: number; statusCode?: number; message?: string }[];
-  };
-  tokenError?: {
-    error?: string;
-    errorCodes?: number[];
-    aadsts?: string;
-    description?: string;
-    traceId?: string;
-    correlationId?: string;
-  };
+  ingestionResponse?: IngestionResponse;
+  tokenError?: TokenError;
   [extra: string]: unknown;
 }
 

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
+import type { FindingId } from '../diagnosis/finding-ids';
 
 /**
  * The summary of a log: what was exchanged, what went wrong, and what to do first. Built one
@@ -56,7 +57,7 @@ export interface Report {
  * Order in which problems are fixed: a later stage cannot be seen until the earlier one works
  * (no trust, no token request; no token, no role check...). Ids not listed follow, by severity.
  */
-const STAGE_ORDER = [
+const STAGE_ORDER: readonly FindingId[] = [
   'CLIENT_DOES_NOT_TRUST_PROXY_CA',
   'UPSTREAM_UNREACHABLE',
   'UPSTREAM_TLS_FAILED',
@@ -250,7 +251,7 @@ export class ReportBuilder {
 }
 
 function rank(finding: FindingSummary): number {
-  const stage = STAGE_ORDER.indexOf(finding.id);
+  const stage = (STAGE_ORDER as readonly string[]).indexOf(finding.id);
   return (stage === -1 ? STAGE_ORDER.length : stage) + (SEVERITY_RANK[finding.severity] ?? 2) * 1000;
 }
 

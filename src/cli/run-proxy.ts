@@ -56,6 +56,26 @@ export interface RunProxyOptions {
   prettyStream?: () => Writable;
 }
 
+/** The proxy's defaults (the `start` flags use them too): what a caller overrides, the rest stays. */
+export const RUN_PROXY_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8888,
+  caDir: 'certs',
+  connectionString: [] as string[],
+  intercept: [] as string[],
+  noIntercept: [] as string[],
+  resolve: [] as string[],
+  upstreamCa: [] as string[],
+  upstreamInsecure: false,
+  upstreamTimeout: 30_000,
+  idleTimeout: 120_000,
+  maxCaptureBytes: 1 << 20,
+  logFormat: 'json' as LogFormat,
+  logLevel: 'info',
+  expectEntra: false,
+  analysis: true,
+} satisfies RunProxyOptions;
+
 export interface RunningProxy {
   address: { host: string; port: number };
   server: ProxyServer;

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createCa } from '../certs/ca';
-import { runProxy, type RunningProxy } from '../cli/run-proxy';
+import { RUN_PROXY_DEFAULTS, runProxy, type RunningProxy } from '../cli/run-proxy';
 import { startFakeServices, type FakeServices } from '../fake';
 import type { IngestionSettings } from '../fake/settings';
 import type {
@@ -201,24 +201,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const lines: Record<string, any>[] = [];
     const proxy = await runProxy({
-      host: '127.0.0.1',
+      ...RUN_PROXY_DEFAULTS,
       port: 0,
       caDir: path.join(workDir, 'proxy-ca'),
       connectionString: [DEMO_CONNECTION_STRING],
-      intercept: [],
-      noIntercept: [],
       // Every name the proxy connects to goes to the fake, intercepted or tunnelled alike: nothing
       // the proxy forwards can leave this machine, whatever the app asks for.
       resolve: [`*:443=127.0.0.1:${fake.port}`],
       upstreamCa: [fakeCa.certPath],
-      upstreamInsecure: false,
       upstreamTimeout: 10000,
       idleTimeout: 10000,
-      maxCaptureBytes: 1024 * 1024,
-      logFormat: 'json',
-      logLevel: 'info',
-      expectEntra: false,
-      analysis: true,
       logDestination: new LineCollector((text) => {
         let line: Record<string, any>;
         try {

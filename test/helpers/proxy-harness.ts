@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { runProxy, type RunningProxy, type RunProxyOptions } from '../../src/cli/run-proxy';
+import {
+  RUN_PROXY_DEFAULTS,
+  runProxy,
+  type RunningProxy,
+  type RunProxyOptions,
+} from '../../src/cli/run-proxy';
 import { tempDir } from './tmp';
 
 export interface TestProxy {
@@ -21,21 +26,10 @@ export interface TestProxy {
 }
 
 export const DEFAULT_TEST_OPTIONS: Omit<RunProxyOptions, 'caDir'> = {
-  host: '127.0.0.1',
+  ...RUN_PROXY_DEFAULTS,
   port: 0,
-  connectionString: [],
-  intercept: [],
-  noIntercept: [],
-  resolve: [],
-  upstreamCa: [],
-  upstreamInsecure: false,
   upstreamTimeout: 5000,
   idleTimeout: 10000,
-  maxCaptureBytes: 1024 * 1024,
-  logFormat: 'json',
-  logLevel: 'info',
-  expectEntra: false,
-  analysis: true,
 };
 
 /** Runs the whole proxy in this process, its log captured in memory. */

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { runProxy } from '../run-proxy';
+import { RUN_PROXY_DEFAULTS, runProxy } from '../run-proxy';
 import { viewSinks } from '../view-sinks';
 
 /** Flags of `start`, each also settable as AIPROXY_<FLAG> (see main.ts). */
@@ -7,13 +7,17 @@ export function startOptions(cli: Argv) {
   return cli
     .option('host', {
       type: 'string',
-      default: '127.0.0.1',
+      default: RUN_PROXY_DEFAULTS.host,
       describe: 'Address to listen on (0.0.0.0 in a container)',
     })
-    .option('port', { type: 'number', default: 8888, describe: "Port to listen on (Fiddler's)" })
+    .option('port', {
+      type: 'number',
+      default: RUN_PROXY_DEFAULTS.port,
+      describe: "Port to listen on (Fiddler's)",
+    })
     .option('ca-dir', {
       type: 'string',
-      default: 'certs',
+      default: RUN_PROXY_DEFAULTS.caDir,
       describe: 'Where the CA lives (created on first start)',
     })
     .option('connection-string', {
@@ -58,17 +62,17 @@ export function startOptions(cli: Argv) {
     })
     .option('upstream-timeout', {
       type: 'number',
-      default: 30000,
+      default: RUN_PROXY_DEFAULTS.upstreamTimeout,
       describe: 'Milliseconds to wait for upstream response headers (504 after)',
     })
     .option('idle-timeout', {
       type: 'number',
-      default: 120000,
+      default: RUN_PROXY_DEFAULTS.idleTimeout,
       describe: 'Milliseconds an idle client connection or tunnel is kept',
     })
     .option('max-capture-bytes', {
       type: 'number',
-      default: 1048576,
+      default: RUN_PROXY_DEFAULTS.maxCaptureBytes,
       describe: 'Bytes of each body kept for analysis (before and after decompression)',
     })
     .option('log-format', {

@@ -16,6 +16,7 @@ import {
   parseConnectionString,
 } from '../ingestion/connection-string';
 import { DEFAULT_PIPELINE_LIMITS, ExchangePipeline, type Analyzer } from '../proxy/exchange-pipeline';
+import type { LocalRoute } from '../proxy/local-endpoints';
 import { ProxyServer } from '../proxy/proxy-server';
 import { ScopeMatcher } from '../proxy/scope';
 import { type ExchangeSink, type LogBodies, logSink } from '../sinks/exchange-sink';
@@ -52,6 +53,8 @@ export interface RunProxyOptions {
   logDestination?: Writable;
   /** Extra sinks (HAR writer, summary, ...). */
   sinks?: ExchangeSink[];
+  /** Extra pages and data endpoints on the proxy's own address (inspector, metrics, ...). */
+  localRoutes?: LocalRoute[];
   analyzer?: (connectionStrings: ConnectionString[]) => Analyzer;
   prettyStream?: () => Writable;
 }
@@ -159,6 +162,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     maxCaptureBytes: options.maxCaptureBytes,
     proxyAuth: options.proxyAuth,
     capture: options.analysis,
+    localRoutes: options.localRoutes,
   });
   const analyze: Analyzer = options.analyzer
     ? options.analyzer(connectionStrings)

@@ -1,10 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/**
+ * A page or data endpoint served on the proxy's own address besides the built-in ones (the
+ * inspector, /metrics, ...). Added by the wiring, so the relay does not know what they serve.
+ * `handle` returns false when the path is not its own, and the next route (or the built-ins) runs.
+ */
+export interface LocalRoute {
+  readonly name: string;
+  handle(pathname: string, req: IncomingMessage, res: ServerResponse): boolean;
+}
+
 export interface LocalEndpointContext {
   caCertPem: string;
   listening: string;
   startedAt: number;
   counters: () => Record<string, number>;
+  routes?: readonly LocalRoute[];
 }
 
 /**
@@ -18,7 +29,8 @@ export function answerLocally(
   res: ServerResponse,
   ctx: LocalEndpointContext,
 ): void {
-  const pathname = path.split('?')[0];
+  const pathname = path.split('?')[0] ?? path;
+  for (const route of ctx.routes ?? []) if (route.handle(pathname, req, res)) return;
   const send = (status: number, type: string, body: string, extra: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...extra });
     res.end(req.method === 'HEAD' ? undefined : body);

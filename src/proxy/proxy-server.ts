@@ -12,7 +12,7 @@ import { BodyTap } from './body-tap';
 import { formatHostPort, type HostPort, parseConnectTarget } from './connect-target';
 import { classifyUpstreamError } from './error-kind';
 import { type LiveExchange, nextExchangeId } from './live-exchange';
-import { answerLocally } from './local-endpoints';
+import { answerLocally, type LocalRoute } from './local-endpoints';
 import { makeProxyAuthCheck, PROXY_AUTH_REQUIRED } from './proxy-auth';
 import { ResolveMap } from './resolve-map';
 import type { ScopeMatcher } from './scope';
@@ -34,6 +34,8 @@ export interface ProxyServerOptions {
   proxyAuth?: string;
   /** Capture intercepted exchanges (off: relay only, for measuring the analysis' cost). */
   capture: boolean;
+  /** Extra pages and data endpoints on the proxy's own address (tried before the built-ins). */
+  localRoutes?: readonly LocalRoute[];
 }
 
 export interface ProxyServerEvents {
@@ -310,6 +312,7 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       listening: this.listening,
       startedAt: this.startedAt,
       counters: () => ({ ...this.counters }),
+      routes: this.options.localRoutes,
     });
   }
 

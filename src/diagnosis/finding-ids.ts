@@ -29,6 +29,7 @@ export const FINDING_IDS = [
   'UPSTREAM_TLS_FAILED',
   'UPSTREAM_TIMEOUT',
   'SDK_SELF_TELEMETRY',
+  'TOKEN_SENT_TO_V2_PATH',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];

@@ -11,7 +11,18 @@ function fill(text: string, vars: GuidanceVariables): string {
   return text.replaceAll('{caCertPath}', vars.caCertPath ?? DEFAULT_CA_PATH);
 }
 
-/** A finding's guidance: the catalog entry, with the sender's runtime steps picked and placeholders filled. */
+const RUNTIME_LABELS: Record<Runtime, string> = {
+  java: 'Java',
+  node: 'Node.js',
+  python: 'Python',
+  dotnet: '.NET',
+  curl: 'curl',
+};
+
+/**
+ * A finding's guidance: the catalog entry, with the sender's runtime steps picked and placeholders
+ * filled. When the sender's runtime is not known, every runtime's steps come, each labelled.
+ */
 export function guidanceFor(
   entry: CatalogEntry,
   runtime: Runtime | undefined,
@@ -22,8 +33,14 @@ export function guidanceFor(
     fix: entry.fix.map((step) => fill(step, vars)),
     learnMore: entry.learnMore.map((l) => l.url),
   };
-  const runtimeFix = runtime ? entry.fixByRuntime?.[runtime] : undefined;
-  if (runtime) guidance.runtime = runtime;
-  if (runtimeFix) guidance.runtimeFix = runtimeFix.map((step) => fill(step, vars));
+  if (runtime) {
+    guidance.runtime = runtime;
+    const runtimeFix = entry.fixByRuntime?.[runtime];
+    if (runtimeFix) guidance.runtimeFix = runtimeFix.map((step) => fill(step, vars));
+    return guidance;
+  }
+  const all = Object.entries(entry.fixByRuntime ?? {}) as [Runtime, string[]][];
+  const labelled = all.flatMap(([name, steps]) => steps.map((step) => `${RUNTIME_LABELS[name]}: ${fill(step, vars)}`));
+  if (labelled.length) guidance.runtimeFix = labelled;
   return guidance;
 }

@@ -1,7 +1,7 @@
 import type { Exchange } from '../model/exchange';
-import type { Finding, GuidanceEntry } from '../model/finding';
+import type { Finding } from '../model/finding';
 import { type ExchangeAnalysis, analyzeExchange } from '../ingestion/analyze';
-import { CATALOG, catalogEntry } from './catalog';
+import { CATALOG, type CatalogEntry, allowedSeverities, catalogEntry, fixRank } from './catalog';
 import type { FindingId } from './finding-ids';
 import { guidanceFor } from './guidance';
 import type { DiagnosisOptions } from './options';
@@ -13,6 +13,7 @@ export type { DiagnosisOptions } from './options';
 export type { FindingId } from './finding-ids';
 export { FINDING_IDS } from './finding-ids';
 export { lookupGuidance } from './lookup';
+export { FIX_ORDER, fixRank } from './catalog';
 export { RULES } from './rules';
 
 /** Every id some rule can emit (the catalog holds exactly these). */
@@ -47,9 +48,12 @@ export function diagnose(
     try {
       for (const result of rule.evaluate(context)) {
         const entry = catalogEntry(result.id);
+        // A rule may only pick a severity its catalog entry declares (the catalog states them once).
+        const severity =
+          result.severity && allowedSeverities(entry).includes(result.severity) ? result.severity : entry.severity;
         findings.push({
           id: result.id,
-          severity: result.severity ?? entry.severity,
+          severity,
           title: result.title,
           evidence: result.evidence,
           guidance: guidanceFor(entry, analysis.runtime, { caCertPath: options.caCertPath }),
@@ -59,10 +63,12 @@ export function diagnose(
       // One broken rule must not cost the log line (a test runs every rule over every fixture).
     }
   }
+  // One order everywhere: the catalog's fix order (stable for two findings of one id).
+  findings.sort((a, b) => fixRank(a.id) - fixRank(b.id));
   return { analysis, findings };
 }
 
-/** The whole catalog, for `explain --all` and documentation. */
-export function allGuidance(): GuidanceEntry[] {
+/** The whole catalog in fix order, for `explain --all` and documentation. */
+export function allGuidance(): CatalogEntry[] {
   return [...CATALOG];
 }

@@ -1,4 +1,14 @@
 import { CATALOG, type CatalogEntry } from './catalog';
+import { ANSWER_ORDER } from './catalog/order';
+
+/** Entries for an HTTP status: grouped by the endpoint that answers it (ingestion first), then fix order. */
+function byStatus(status: number): CatalogEntry[] {
+  const group = (e: CatalogEntry) => (e.answeredBy ? ANSWER_ORDER.indexOf(e.answeredBy) : ANSWER_ORDER.length);
+  return CATALOG.filter((e) => e.statuses?.includes(status))
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => group(a.entry) - group(b.entry) || a.index - b.index)
+    .map((x) => x.entry);
+}
 
 /**
  * Catalog entries for a query: a finding id ('TOKEN_MISSING', any case), an HTTP status ('401'),
@@ -15,7 +25,7 @@ export function lookupGuidance(query: string): CatalogEntry[] {
     const digits = code[2] ?? '';
     const n = Number(digits);
     if (!code[1] && digits.length === 3 && n >= 100 && n <= 599) {
-      return CATALOG.filter((e) => e.statuses?.includes(n));
+      return byStatus(n);
     }
     const byCode = CATALOG.filter((e) => e.aadsts?.includes(digits));
     return byCode.length ? byCode : CATALOG.filter((e) => e.id === 'ENTRA_TOKEN_ERROR');

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
-import type { FindingId } from '../diagnosis/finding-ids';
+import { fixRank } from '../diagnosis/catalog';
 
 /**
  * The summary of a log: what was exchanged, what went wrong, and what to do first. Built one
@@ -53,39 +53,6 @@ export interface Report {
   nextSteps: { id: string; count: number; title: string; fix: string[]; learnMore: string[] }[];
 }
 
-/**
- * Order in which problems are fixed: a later stage cannot be seen until the earlier one works
- * (no trust, no token request; no token, no role check...). Ids not listed follow, by severity.
- */
-const STAGE_ORDER: readonly FindingId[] = [
-  'CLIENT_DOES_NOT_TRUST_PROXY_CA',
-  'UPSTREAM_UNREACHABLE',
-  'UPSTREAM_TLS_FAILED',
-  'UPSTREAM_TIMEOUT',
-  'ENTRA_TENANT_NOT_FOUND',
-  'ENTRA_APP_NOT_FOUND',
-  'ENTRA_INVALID_CLIENT_SECRET',
-  'ENTRA_CLIENT_SECRET_EXPIRED',
-  'ENTRA_INVALID_SCOPE',
-  'ENTRA_TOKEN_ERROR',
-  'MANAGED_IDENTITY_NOT_FOUND',
-  'MANAGED_IDENTITY_ERROR',
-  'ENTRA_ONLY_RESOURCE_V2_PATH',
-  'TOKEN_MISSING',
-  'TOKEN_MALFORMED',
-  'TOKEN_EXPIRED',
-  'TOKEN_WRONG_AUDIENCE',
-  'TOKEN_REJECTED',
-  'ROLE_MISSING',
-  'INVALID_INSTRUMENTATION_KEY',
-  'IKEY_MISMATCH',
-  'LIVE_METRICS_UNAUTHORIZED',
-  'V2_PATH_CANNOT_CARRY_ENTRA',
-  'THROTTLED',
-  'PARTIAL_ACCEPTANCE',
-  'INGESTION_SERVER_ERROR',
-  'INGESTION_REDIRECT',
-];
 const SEVERITY_RANK: Record<string, number> = { error: 0, warning: 1, info: 2 };
 const TRACK_PATH = /(^|\/)v2(\.1)?\/track\/?(\?|$)/i;
 
@@ -250,9 +217,9 @@ export class ReportBuilder {
   }
 }
 
+/** Errors before warnings, then the catalog's fix order (a later stage cannot be seen until the earlier one works). */
 function rank(finding: FindingSummary): number {
-  const stage = (STAGE_ORDER as readonly string[]).indexOf(finding.id);
-  return (stage === -1 ? STAGE_ORDER.length : stage) + (SEVERITY_RANK[finding.severity] ?? 2) * 1000;
+  return fixRank(finding.id) + (SEVERITY_RANK[finding.severity] ?? 2) * 1000;
 }
 
 function sortedRecord(map: Map<string, number>): Record<string, number> {

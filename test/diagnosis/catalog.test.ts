@@ -1,4 +1,7 @@
-import { CATALOG } from '../../src/diagnosis/catalog';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CATALOG, FIX_ORDER, allowedSeverities, fixRank } from '../../src/diagnosis/catalog';
+import { FIX_STAGES, inFixOrder } from '../../src/diagnosis/catalog/order';
 import { FINDING_IDS, RULES, RULE_FINDING_IDS, allGuidance, lookupGuidance } from '../../src/diagnosis';
 
 const sorted = (ids: readonly string[]) => [...ids].sort();
@@ -50,6 +53,7 @@ describe('lookupGuidance', () => {
       expect.arrayContaining(['ROLE_MISSING', 'ENTRA_ONLY_RESOURCE_V2_PATH', 'LIVE_METRICS_UNAUTHORIZED']),
     );
     expect(ids('401')).toEqual(expect.arrayContaining(['TOKEN_MISSING', 'TOKEN_REJECTED']));
+    expect(ids('400')).toEqual(expect.arrayContaining(['TOKEN_MISSING', 'TOKEN_SENT_TO_V2_PATH']));
     expect(ids('400')).toEqual(
       expect.arrayContaining(['ENTRA_ONLY_RESOURCE_V2_PATH', 'INVALID_INSTRUMENTATION_KEY']),
     );
@@ -69,8 +73,96 @@ describe('lookupGuidance', () => {
     expect(ids('role-missing')).toEqual(['ROLE_MISSING']);
   });
 
+  // Issue 11 item 6: `explain 401` / `explain 403` are about an ingestion answer, so the /v2.1/track
+  // token and role entries come first, then /v2/track, live metrics and the token endpoints.
+  it.each([
+    [
+      '401',
+      [
+        'TOKEN_MISSING',
+        'TOKEN_MALFORMED',
+        'TOKEN_EXPIRED',
+        'TOKEN_WRONG_AUDIENCE',
+        'TOKEN_REJECTED',
+        'ENTRA_ONLY_RESOURCE_V2_PATH',
+        'TOKEN_SENT_TO_V2_PATH',
+        'LIVE_METRICS_UNAUTHORIZED',
+        'ENTRA_INVALID_CLIENT_SECRET',
+        'ENTRA_CLIENT_SECRET_EXPIRED',
+        'ENTRA_TOKEN_ERROR',
+      ],
+    ],
+    [
+      '403',
+      [
+        'TOKEN_EXPIRED',
+        'TOKEN_WRONG_AUDIENCE',
+        'ROLE_MISSING',
+        'ENTRA_ONLY_RESOURCE_V2_PATH',
+        'TOKEN_SENT_TO_V2_PATH',
+        'LIVE_METRICS_UNAUTHORIZED',
+        'ENTRA_TOKEN_ERROR',
+      ],
+    ],
+  ])('explain %s lists the /v2.1/track token and role entries first', (status, expected) => {
+    expect(ids(status)).toEqual(expected);
+    const entries = lookupGuidance(status);
+    const firstOther = entries.findIndex((e) => e.answeredBy !== 'track-v2.1');
+    expect(entries.slice(firstOther).every((e) => e.answeredBy !== 'track-v2.1')).toBe(true);
+  });
+
+  it('a status no entry has: nothing (negative case)', () => {
+    expect(ids('418')).toEqual([]);
+    expect(ids('401')).not.toContain('ROLE_MISSING');
+  });
+
   it('returns nothing for nonsense', () => {
     expect(ids('')).toEqual([]);
     expect(ids('no such thing')).toEqual([]);
+  });
+});
+
+describe('one order and one set of severities, stated in the catalog (issue 11 item 9)', () => {
+  it('the catalog is in fix order: stages never go backwards', () => {
+    const stages = CATALOG.map((e) => FIX_STAGES.indexOf(e.stage));
+    expect(stages.every((s) => s >= 0)).toBe(true);
+    expect([...stages].sort((a, b) => a - b)).toEqual(stages);
+    expect(FIX_ORDER).toEqual(CATALOG.map((e) => e.id));
+  });
+
+  it('fixRank follows the fix order and puts unknown ids last', () => {
+    expect(fixRank('CLIENT_DOES_NOT_TRUST_PROXY_CA')).toBeLessThan(fixRank('ENTRA_APP_NOT_FOUND'));
+    expect(fixRank('ENTRA_APP_NOT_FOUND')).toBeLessThan(fixRank('ENTRA_ONLY_RESOURCE_V2_PATH'));
+    expect(fixRank('ENTRA_ONLY_RESOURCE_V2_PATH')).toBeLessThan(fixRank('TOKEN_MISSING'));
+    expect(fixRank('TOKEN_MISSING')).toBeLessThan(fixRank('ROLE_MISSING'));
+    expect(fixRank('ROLE_MISSING')).toBeLessThan(fixRank('PARTIAL_ACCEPTANCE'));
+    expect(fixRank('NOT_AN_ID')).toBe(CATALOG.length);
+  });
+
+  it('a new catalog entry needs only its own stage to find its place', () => {
+    const entries = [
+      { id: 'B', stage: 'delivery' as const },
+      { id: 'A', stage: 'proxy-trust' as const },
+      { id: 'C', stage: 'delivery' as const },
+    ];
+    expect(inFixOrder(entries).map((e) => e.id)).toEqual(['A', 'B', 'C']);
+  });
+
+  it('severity overrides are declared: a rule cannot invent one', () => {
+    for (const entry of CATALOG) {
+      for (const c of entry.severityCases ?? []) {
+        expect(c.severity).not.toBe(entry.severity);
+        expect(c.when.length).toBeGreaterThan(10);
+      }
+      expect(allowedSeverities(entry)[0]).toBe(entry.severity);
+    }
+  });
+
+  it('no second order list is left in the report', () => {
+    const report = readFileSync(path.resolve(__dirname, '../../src/sinks/report.ts'), 'utf8');
+    expect(report).not.toMatch(/STAGE_ORDER/);
+    expect(report).toContain('fixRank');
+    const rules = readFileSync(path.resolve(__dirname, '../../src/diagnosis/rules/index.ts'), 'utf8');
+    expect(rules).toContain('Their order does not matter');
   });
 });

@@ -62,7 +62,7 @@ describe('guidance attached to findings', () => {
     expect(JSON.stringify(f)).not.toContain('{caCertPath}');
   });
 
-  it('no runtime is named when the SDK is unknown', () => {
+  it('no runtime is named when the SDK is unknown (and an entry without runtime steps adds none)', () => {
     const ex = exchange({
       request: { headers: {}, authorization: bearer(goodClaims()) },
       response: response(403),

@@ -122,6 +122,18 @@ const CASES: Case[] = [
     ids: ['PARTIAL_ACCEPTANCE', 'V2_PATH_CANNOT_CARRY_ENTRA'],
   },
   {
+    name: 'v2 401 with a bearer token: wrong API, not a missing credential',
+    exchange: v2(401, { reason: 'Unauthorized' }, true),
+    ids: ['TOKEN_SENT_TO_V2_PATH'],
+    check: { id: 'TOKEN_SENT_TO_V2_PATH', severity: 'error', evidence: { status: 401, hasToken: true } },
+  },
+  {
+    name: 'v2 400 that names no cause, without a token: only likely',
+    exchange: v2(400, { body: ingestionBody(1, 0) }),
+    ids: ['ENTRA_ONLY_RESOURCE_V2_PATH', 'V2_PATH_CANNOT_CARRY_ENTRA'],
+    check: { id: 'ENTRA_ONLY_RESOURCE_V2_PATH', severity: 'warning', titleIncludes: 'most likely' },
+  },
+  {
     name: 'v2 200 still warns that /v2 cannot carry Entra',
     exchange: v2(200, { body: ingestionBody(2, 2) }),
     ids: ['V2_PATH_CANNOT_CARRY_ENTRA'],

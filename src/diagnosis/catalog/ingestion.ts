@@ -7,12 +7,16 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
   {
     id: 'ENTRA_ONLY_RESOURCE_V2_PATH',
     severity: 'error',
+    stage: 'api-path',
+    severityCases: [
+      { severity: 'warning', when: 'a 400 that names no cause: most likely the authentication refusal, but not certain' },
+    ],
     title: 'Entra-only resource rejected telemetry sent to /v2/track',
     symptom:
       'POST /v2/track is refused (400 "Authentication not supported", or 401/403) and no telemetry arrives.',
-    why: 'The resource has local authentication disabled, so it accepts only Entra ID tokens, and only on /v2.1/track. The SDK is using the old /v2/track API, which cannot carry a token: it is either an old or classic SDK without a credential, or a browser snippet.',
+    why: 'The resource has local authentication disabled, so it accepts only Entra ID tokens, and only on /v2.1/track. This request went to the old /v2/track API without a token: it comes from an SDK without a credential (the classic .NET SDK and the OpenCensus Python exporters post to /v2/track until they are given one), an SDK too old for Entra ID, or a browser snippet.',
     detection:
-      'A /v2/track request answered 401 or 403, or 400 that is not explained by an invalid instrumentation key or per-item schema errors.',
+      'A /v2/track request without a bearer token, answered 401 or 403, or 400 that is not explained by an invalid instrumentation key or per-item schema errors (the answer differs between senders: 400 "Authentication not supported" per the troubleshooting article, 401 for the classic .NET SDK). A 400 that names no cause is only likely.',
     fix: [
       'Configure the SDK with an Entra ID credential: SDKs that have one post to /v2.1/track with a bearer token.',
       'Upgrade SDKs too old to support Entra ID.',
@@ -21,15 +25,39 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     fixByRuntime: ENABLE_ENTRA,
     learnMore: [LINKS.troubleshootEntra, LINKS.entraAuth],
     statuses: [400, 401, 403],
+    answeredBy: 'track-v2',
+  },
+  {
+    id: 'TOKEN_SENT_TO_V2_PATH',
+    severity: 'error',
+    stage: 'api-path',
+    severityCases: [
+      { severity: 'warning', when: 'the service did not refuse the request for authentication (local authentication is still on)' },
+    ],
+    title: 'Bearer token sent to /v2/track, the API that cannot use it',
+    symptom:
+      'The SDK sends an Entra ID token, but to /v2/track. An Entra-only resource refuses the batch (400 "Authentication not supported", or 401 for some senders); a resource that still accepts local authentication stores it without using the token.',
+    why: 'Only /v2.1/track accepts Entra ID tokens. This sender has a credential and a token, so nothing is missing from its credential configuration: it posts to the wrong API. That happens with SDK or agent versions from before Entra ID support, and with hand-written exporters, gateways or forwarders that build the URL themselves.',
+    detection:
+      'A /v2/track request carrying a bearer JWT. An error when the answer is an authentication refusal (400 with an authentication reason or without per-item errors, 401, 403); a warning otherwise.',
+    fix: [
+      'Keep the credential: it is not the problem. Make the sender post to /v2.1/track instead.',
+      'For an SDK or agent: upgrade it to a current version, which posts to /v2.1/track whenever a credential is configured.',
+      'For a hand-written exporter, a gateway or a forwarder: change the path from /v2/track to /v2.1/track and forward the Authorization header unchanged.',
+    ],
+    learnMore: [LINKS.troubleshootEntra, LINKS.entraAuth],
+    statuses: [400, 401, 403],
+    answeredBy: 'track-v2',
   },
   {
     id: 'V2_PATH_CANNOT_CARRY_ENTRA',
     severity: 'warning',
+    stage: 'readiness',
     title: 'Telemetry sent to /v2/track, which cannot use Entra ID',
     symptom:
       'The SDK posts to /v2/track. It works while the resource accepts instrumentation keys, and stops the day local authentication is disabled.',
     why: 'Only /v2.1/track accepts Entra ID tokens. Every current SDK uses /v2.1 (with or without a token); /v2 comes from the classic .NET SDK without a credential, older SDKs and the browser snippet.',
-    detection: 'The request path is /v2/track (whatever the answer).',
+    detection: 'The request path is /v2/track and it carries no bearer token (whatever the answer).',
     fix: [
       'Configure an Entra ID credential in the SDK (which moves it to /v2.1/track), or upgrade it.',
       'Before disabling local authentication on the resource, make sure no sender still uses /v2/track.',
@@ -40,6 +68,7 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
   {
     id: 'IKEY_MISMATCH',
     severity: 'warning',
+    stage: 'resource',
     title: "Telemetry for an instrumentation key other than the connection string's",
     symptom:
       'Telemetry is accepted but shows up in another Application Insights resource, or is refused for a token that is valid for a different resource.',
@@ -55,6 +84,7 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
   {
     id: 'INVALID_INSTRUMENTATION_KEY',
     severity: 'error',
+    stage: 'resource',
     title: 'Ingestion does not know this instrumentation key',
     symptom: 'Track requests are answered 400 with "Invalid instrumentation key"; nothing is stored.',
     why: 'The key in the envelopes names no Application Insights resource the endpoint serves: it is mistyped, the resource was deleted, or the key is sent to the endpoint of another region or cloud.',
@@ -65,10 +95,15 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     ],
     learnMore: [LINKS.connectionStrings, LINKS.missingTelemetry],
     statuses: [400],
+    answeredBy: 'track-v2.1',
   },
   {
     id: 'PARTIAL_ACCEPTANCE',
     severity: 'warning',
+    stage: 'delivery',
+    severityCases: [
+      { severity: 'info', when: 'every dropped item was sampled out by ingestion sampling' },
+    ],
     title: 'Ingestion accepted only part of the batch',
     symptom:
       'The answer is 206 (or itemsAccepted is below itemsReceived): some telemetry items were dropped.',
@@ -82,10 +117,12 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     ],
     learnMore: [LINKS.sampling, LINKS.missingTelemetry],
     statuses: [206],
+    answeredBy: 'track-v2.1',
   },
   {
     id: 'THROTTLED',
     severity: 'warning',
+    stage: 'delivery',
     title: 'Ingestion throttled the request',
     symptom: 'Track requests are answered 429 (too many requests), 439 or 402 (daily quota).',
     why: "429 means the resource's ingestion rate limit was exceeded for now. 402 and 439 mean the daily cap of the resource (or its workspace) was reached: data is refused until the cap resets.",
@@ -96,10 +133,15 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     ],
     learnMore: [LINKS.dailyCap, LINKS.serviceLimits, LINKS.sampling],
     statuses: [402, 429, 439],
+    answeredBy: 'track-v2.1',
   },
   {
     id: 'INGESTION_REDIRECT',
     severity: 'info',
+    stage: 'delivery',
+    severityCases: [
+      { severity: 'warning', when: 'newer Java and JavaScript SDKs refuse to follow the Location' },
+    ],
     title: 'Ingestion redirected the SDK',
     symptom: 'A track request is answered 307 or 308 with a Location.',
     why: "Ingestion redirects clients that use a global endpoint to their resource's regional one. Newer Java and JavaScript SDKs follow only https redirects to Azure Monitor domains on the default port; anything else is refused and the telemetry is lost.",
@@ -110,10 +152,12 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     ],
     learnMore: [LINKS.connectionStrings, LINKS.networkAccess],
     statuses: [307, 308],
+    answeredBy: 'track-v2.1',
   },
   {
     id: 'INGESTION_SERVER_ERROR',
     severity: 'warning',
+    stage: 'delivery',
     title: 'Ingestion answered with a transient server error',
     symptom: 'Track or live metrics requests are answered 408, 500, 502, 503 or 504.',
     why: 'The service (or a gateway on the way) failed to handle the request. SDKs keep the batch and retry; telemetry arrives late unless the errors persist.',
@@ -124,10 +168,12 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     ],
     learnMore: [LINKS.networkAccess, LINKS.missingTelemetry],
     statuses: [408, 500, 502, 503, 504],
+    answeredBy: 'track-v2.1',
   },
   {
     id: 'LIVE_METRICS_UNAUTHORIZED',
     severity: 'error',
+    stage: 'resource',
     title: 'Live metrics refused the SDK',
     symptom:
       'Live metrics ping or post is answered 401 or 403; the Live metrics pane stays empty while other telemetry may still arrive.',
@@ -141,10 +187,12 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     fixByRuntime: ENABLE_ENTRA,
     learnMore: [LINKS.liveMetrics, LINKS.entraAuth],
     statuses: [401, 403],
+    answeredBy: 'live-metrics',
   },
   {
     id: 'SDK_SELF_TELEMETRY',
     severity: 'info',
+    stage: 'informational',
     title: 'SDK self-telemetry (statsbeat)',
     symptom:
       'Track requests to a Microsoft-owned instrumentation key, without a token even when the app uses Entra ID.',

@@ -1,4 +1,8 @@
-/** Learn more links shared by catalog entries (Microsoft Learn first). */
+/**
+ * Learn more links shared by catalog entries (Microsoft Learn first). Each published path was
+ * checked against the troubleshooting article's own links or Microsoft's docs that link to it
+ * (test/docs/links.test.ts holds the verified list and where each was checked).
+ */
 
 type Link = { title: string; url: string };
 
@@ -10,8 +14,9 @@ export const LINKS = {
     'https://learn.microsoft.com/azure/azure-monitor/app/azure-ad-authentication',
   ),
   troubleshootEntra: link(
-    'Troubleshoot Microsoft Entra authentication for Application Insights',
-    'https://learn.microsoft.com/troubleshoot/azure/azure-monitor/app-insights/troubleshoot-microsoft-entra-authentication',
+    'Troubleshoot Microsoft Entra authentication issues (Application Insights)',
+    // The published page lives under app-insights/telemetry/; Azure Monitor's own docs link here.
+    'https://learn.microsoft.com/troubleshoot/azure/azure-monitor/app-insights/telemetry/investigate-missing-telemetry#troubleshoot-microsoft-entra-authentication-issues',
   ),
   missingTelemetry: link(
     'Investigate missing telemetry in Application Insights',
@@ -55,7 +60,13 @@ export const LINKS = {
   ),
   sampling: link(
     'Sampling in Application Insights',
-    'https://learn.microsoft.com/azure/azure-monitor/app/sampling-classic-api',
+    // The classic-API page moved under previous-versions/ (Microsoft's own docs link it there).
+    'https://learn.microsoft.com/previous-versions/azure/azure-monitor/app/sampling-classic-api',
+  ),
+  dotnetEventSourceLogs: link(
+    'Collect the .NET SDK event source logs with PerfView',
+    // The article's relative link asp-net-troubleshoot-no-data.md#PerfView, published under telemetry/.
+    'https://learn.microsoft.com/troubleshoot/azure/azure-monitor/app-insights/telemetry/asp-net-troubleshoot-no-data#PerfView',
   ),
   dailyCap: link('Daily cap', 'https://learn.microsoft.com/azure/azure-monitor/logs/daily-cap'),
   serviceLimits: link(

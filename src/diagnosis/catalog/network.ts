@@ -7,6 +7,10 @@ export const NETWORK_ENTRIES: CatalogEntry[] = [
   {
     id: 'CLIENT_DOES_NOT_TRUST_PROXY_CA',
     severity: 'error',
+    stage: 'proxy-trust',
+    severityCases: [
+      { severity: 'warning', when: 'the client closed the handshake without an alert, so distrust is only likely' },
+    ],
     title: "The app does not trust the proxy's CA certificate",
     symptom:
       'The app opens a TLS connection through the proxy and drops it during the handshake; the app logs a certificate error and nothing is sent.',
@@ -23,6 +27,7 @@ export const NETWORK_ENTRIES: CatalogEntry[] = [
   {
     id: 'CLIENT_ABORTED',
     severity: 'info',
+    stage: 'informational',
     title: 'The client closed the connection before the exchange completed',
     symptom: 'The app closed the connection before the answer arrived.',
     why: 'SDKs abort requests on their own timeout or at shutdown (a process that exits right after flushing). One abort is harmless; many point at a slow upstream or a short SDK timeout.',
@@ -35,6 +40,7 @@ export const NETWORK_ENTRIES: CatalogEntry[] = [
   {
     id: 'UPSTREAM_UNREACHABLE',
     severity: 'error',
+    stage: 'network',
     title: 'The proxy could not reach the service',
     symptom: 'The proxy answered the app itself (502) because it could not connect to the service.',
     why: 'The connection to the upstream failed: the name did not resolve, the connection was refused or reset, or the upstream proxy failed. The app would likely see the same from this network without the proxy.',
@@ -49,6 +55,7 @@ export const NETWORK_ENTRIES: CatalogEntry[] = [
   {
     id: 'UPSTREAM_TLS_FAILED',
     severity: 'error',
+    stage: 'network',
     title: "The proxy could not verify the service's certificate",
     symptom: 'The proxy answered the app itself (502) because the TLS handshake with the service failed.',
     why: 'The certificate the upstream presented is not trusted by the proxy (a TLS-inspecting corporate proxy or firewall on the path, a test double with its own certificate) or does not match the host name.',
@@ -62,6 +69,7 @@ export const NETWORK_ENTRIES: CatalogEntry[] = [
   {
     id: 'UPSTREAM_TIMEOUT',
     severity: 'error',
+    stage: 'network',
     title: 'The service did not answer in time',
     symptom: 'The proxy gave up waiting for the service and answered the app itself (504).',
     why: "The connection to the upstream or its answer took longer than the proxy's timeout: a filtering firewall that drops packets, a slow network, or a service problem.",

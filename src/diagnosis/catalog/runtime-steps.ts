@@ -7,27 +7,34 @@ import type { Runtime } from '../../model/finding';
 
 type Steps = Partial<Record<Runtime, string[]>>;
 
+/**
+ * How each runtime gets a credential, and where it says why it could not get a token. Facts
+ * checked against the SDKs' source (docs/fidelity.md says where).
+ */
 export const ENABLE_ENTRA: Steps = {
   java: [
-    'Java agent 3.2.0 or later: add an `authentication` block to applicationinsights.json, e.g. `"authentication": { "enabled": true, "type": "UAMI", "clientId": "<client id of the user-assigned identity>" }`; use `"type": "SAMI"` for a system-assigned identity, or `"type": "CLIENTSECRET"` with `tenantId`, `clientId` and `clientSecret` for an app registration.',
-    'Or, without touching the file, set `APPLICATIONINSIGHTS_AUTHENTICATION_STRING=Authorization=AAD` (system-assigned) or `Authorization=AAD;ClientId=<client id>` (user-assigned) in the environment of the JVM.',
+    'The place of the `authentication` block in applicationinsights.json depends on the agent version: 3.4.17 and later read it at the top level; 3.2.0 to 3.4.16 read it only inside `"preview"` (`"preview": { "authentication": { ... } }`), and later versions still accept that place with a warning. The block itself: `{ "enabled": true, "type": "UAMI", "clientId": "<client id of the user-assigned identity>" }`; `"type": "SAMI"` for a system-assigned identity, or `"type": "CLIENTSECRET"` with `tenantId`, `clientId` and `clientSecret` for an app registration.',
+    'Or, without touching the file (any 3.2.0 or later agent), set `APPLICATIONINSIGHTS_AUTHENTICATION_STRING=Authorization=AAD` (system-assigned) or `Authorization=AAD;ClientId=<client id>` (user-assigned) in the environment of the JVM.',
     'The agent writes token and ingestion failures to its own log (applicationinsights.log next to the jar, or stdout): look for `ManagedIdentityCredential`, `MsalServiceException` or `Sending telemetry to the ingestion service`.',
+    'A GraalVM native image (Spring Boot or Quarkus native) cannot use Entra ID authentication for Application Insights at all: run that app on a JVM with the agent, or send its telemetry to a resource that keeps local authentication.',
   ],
   node: [
     '@azure/monitor-opentelemetry or applicationinsights 3.x: pass a credential with the connection string, e.g. `useAzureMonitor({ azureMonitorExporterOptions: { connectionString, credential: new ManagedIdentityCredential({ clientId }) } })`.',
     'Classic API (applicationinsights 2.x, or the 3.x shim): set `appInsights.defaultClient.config.aadTokenCredential = credential` before `start()`.',
     'Exporter used on its own: `new AzureMonitorTraceExporter({ connectionString, credential })`.',
-    'Run with `AZURE_LOG_LEVEL=verbose` to see why Azure Identity could not get a token.',
+    'applicationinsights 2.x says nothing about Entra ID unless asked: chain `.setInternalLogging(true, true)` after `setup(...)` and the console shows token failures (`Failed to get AAD bearer token for the Application.`) and ingestion refusals.',
+    'For @azure/identity itself, run with `AZURE_LOG_LEVEL=verbose` to see why it could not get a token.',
   ],
   python: [
-    'Pass `credential=` with the connection string: `configure_azure_monitor(connection_string=..., credential=ManagedIdentityCredential(client_id="<client id>"))`, or the same keyword on `AzureMonitorTraceExporter`, `AzureMonitorLogExporter` and `AzureMonitorMetricExporter`.',
+    'Pass `credential=` with the connection string: `configure_azure_monitor(connection_string=..., credential=ManagedIdentityCredential(client_id="<client id>"))`, or the same keyword on `AzureMonitorTraceExporter`, `AzureMonitorLogExporter` and `AzureMonitorMetricExporter`. A missing credential, or `credential=None`, sends telemetry without a token.',
     'Set the `azure.identity` and `azure.monitor.opentelemetry.exporter` loggers to DEBUG to see token and transmission errors.',
-    'OpenCensus (retired) exporters also take `credential=`; plan the move to the OpenTelemetry distro.',
+    'OpenCensus (retired) exporters also take `credential=`; without one they post to /v2/track. Plan the move to the OpenTelemetry distro.',
   ],
   dotnet: [
     'OpenTelemetry distro or exporter (and Application Insights 3.x): set `options.Credential = new ManagedIdentityCredential("<client id>")` (or `DefaultAzureCredential`) in `UseAzureMonitor(...)` / `AddAzureMonitorTraceExporter(...)`.',
     'Classic SDK 2.x: call `telemetryConfiguration.SetAzureTokenCredential(credential)`; without a credential this SDK posts to `/v2/track` without a token.',
-    "Collect the SDK's EventSource logs (PerfView, dotnet-trace): a token failure reads `Failed to get AAD Token. Error message:` (Microsoft-ApplicationInsights-Core), a rejected batch `AuthenticatedTransmissionError` or, for the exporter, `Transmission failed. StatusCode:`.",
+    'The SDKs log through EventSource, not to a file: collect the events with PerfView on Windows (`PerfView collect -OnlyProviders=*Microsoft-ApplicationInsights-Core,*Microsoft-ApplicationInsights-WindowsServer-TelemetryChannel`), or with `dotnet-trace collect --process-id <pid> --providers Microsoft-ApplicationInsights-Core,Microsoft-ApplicationInsights-WindowsServer-TelemetryChannel` on any OS; for the OpenTelemetry exporter the provider is `OpenTelemetry-AzureMonitor-Exporter`.',
+    'In those events a token failure reads `Failed to get AAD Token. Error message:` (classic SDK), a refused batch `AuthenticatedTransmissionError` (classic) or `Transmission failed. StatusCode:` (exporter).',
   ],
 };
 

@@ -19,14 +19,19 @@ import { tokenMissingRule } from './token-missing';
 import { tokenRejectedRule } from './token-rejected';
 import { upstreamRule } from './upstream';
 import { v2PathRule } from './v2-path';
+import { v2TokenRule } from './v2-token';
 
-/** Every rule, in the order their findings are listed (most fundamental cause first). */
+/**
+ * Every rule. Their order does not matter: diagnose() lists findings in the catalog's fix order
+ * (src/diagnosis/catalog/order.ts), the one order the report and explain use too.
+ */
 export const RULES: readonly Rule[] = [
   clientTlsRule,
   upstreamRule,
   entraErrorsRule,
   managedIdentityRule,
   entraOnlyV2Rule,
+  v2TokenRule,
   v2PathRule,
   tokenMissingRule,
   tokenMalformedRule,

@@ -1,6 +1,7 @@
 import { requestEvidence } from '../evidence';
 import { RETRIABLE_ITEM_STATUSES, SAMPLED_OUT_TEXT } from '../patterns';
 import type { Rule } from '../rule';
+import { authRejection } from './auth-rejection';
 import { saysInvalidIkey } from './invalid-ikey';
 import { APP_TRACK_KINDS } from './kinds';
 
@@ -15,6 +16,8 @@ export const partialAcceptanceRule: Rule = {
     const status = ctx.status;
     if (!APP_TRACK_KINDS.includes(ctx.analysis.kind) || status === undefined) return [];
     if (!PER_ITEM_STATUSES.includes(status) || saysInvalidIkey(ctx)) return [];
+    // Refused as a whole for authentication: its item errors say so for every item, not "some items".
+    if (authRejection(ctx)) return [];
     const received = response?.itemsReceived;
     const accepted = response?.itemsAccepted;
     const short = received !== undefined && accepted !== undefined && accepted < received;

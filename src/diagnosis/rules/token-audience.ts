@@ -10,10 +10,13 @@ export const tokenAudienceRule: Rule = {
     if (!TOKEN_BEARING_KINDS.includes(ctx.analysis.kind) || !token.claims || token.audienceOk) return [];
     const aud = token.claims.aud;
     const shown = aud === undefined ? '(none)' : Array.isArray(aud) ? aud.join(', ') : aud;
+    // Accepted anyway (local authentication still on): a warning of what breaks later, not a refusal.
+    const accepted = ctx.status !== undefined && ctx.status >= 200 && ctx.status < 300;
     return [
       {
         id: 'TOKEN_WRONG_AUDIENCE',
-        title: `Bearer token audience ${shown} is not ${token.expectedAudiences.join(' or ')} (${token.expectedAudienceSource})`,
+        severity: accepted ? 'warning' : undefined,
+        title: `Bearer token audience ${shown} is not ${token.expectedAudiences.join(' or ')} (${token.expectedAudienceSource})${accepted ? `; the service accepted this batch (${ctx.status}), but an Entra-only resource will refuse it` : ''}`,
         evidence: {
           ...requestEvidence(ctx),
           status: ctx.status ?? null,

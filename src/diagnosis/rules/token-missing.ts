@@ -1,6 +1,6 @@
 import { requestEvidence, responseEvidence } from '../evidence';
-import { AUTH_REJECTION_STATUSES } from '../patterns';
 import type { Rule, RuleFinding } from '../rule';
+import { authRejection } from './auth-rejection';
 
 /** /v2.1/track without a token: refused by an Entra-only resource, or flagged early with --expect-entra. */
 export const tokenMissingRule: Rule = {
@@ -10,11 +10,13 @@ export const tokenMissingRule: Rule = {
     if (ctx.analysis.kind !== 'track-v2.1' || ctx.token.present) return [];
     const evidence = { ...requestEvidence(ctx), ...responseEvidence(ctx), authorizationHeader: false };
     const status = ctx.status;
-    if (status !== undefined && AUTH_REJECTION_STATUSES.includes(status)) {
+    const rejection = authRejection(ctx);
+    if (rejection) {
       return [
         {
           id: 'TOKEN_MISSING',
-          title: `${status} on /v2.1/track without an Authorization header: the SDK has no Entra ID credential`,
+          severity: rejection === 'likely' ? 'warning' : undefined,
+          title: `${status} on /v2.1/track without an Authorization header: the SDK sent no token (it has no credential, or its credential could not get a token)`,
           evidence,
         },
       ];

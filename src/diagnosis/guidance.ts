@@ -40,7 +40,9 @@ export function guidanceFor(
     return guidance;
   }
   const all = Object.entries(entry.fixByRuntime ?? {}) as [Runtime, string[]][];
-  const labelled = all.flatMap(([name, steps]) => steps.map((step) => `${RUNTIME_LABELS[name]}: ${fill(step, vars)}`));
+  const labelled = all.flatMap(([name, steps]) =>
+    steps.map((step) => `${RUNTIME_LABELS[name]}: ${fill(step, vars)}`),
+  );
   if (labelled.length) guidance.runtimeFix = labelled;
   return guidance;
 }

@@ -50,7 +50,9 @@ export function diagnose(
         const entry = catalogEntry(result.id);
         // A rule may only pick a severity its catalog entry declares (the catalog states them once).
         const severity =
-          result.severity && allowedSeverities(entry).includes(result.severity) ? result.severity : entry.severity;
+          result.severity && allowedSeverities(entry).includes(result.severity)
+            ? result.severity
+            : entry.severity;
         findings.push({
           id: result.id,
           severity,

@@ -142,8 +142,7 @@ const RECOGNISERS: Recogniser[] = [
   {
     name: 'java-redirect',
     runtime: 'java',
-    pattern:
-      /Refused cross-origin redirect: |(?:Sending telemetry to the ingestion service.*?: |^\s*\* )Too many redirects/,
+    pattern: /(?:Sending telemetry to the ingestion service.*?: |^\s*\* )Too many redirects/,
     meaning: 'Java agent: a redirect from ingestion was not followed, so the batch was not delivered.',
     entries: () => ids(['INGESTION_REDIRECT']),
   },
@@ -322,7 +321,9 @@ const RECOGNISERS: Recogniser[] = [
   },
   {
     name: 'circular-redirects',
-    pattern: /Error sending telemetry because of circular redirects|Refusing cross-origin redirect to /,
+    // Node 2.x and the Python exporter (circular redirects); the JS exporter (cross-origin refusals).
+    pattern:
+      /Error sending telemetry because of circular redirects|Refusing cross-origin redirect to |Refused cross-origin redirect\b/,
     meaning: 'A redirect from ingestion was not followed, so the batch was not delivered.',
     entries: () => ids(['INGESTION_REDIRECT']),
   },

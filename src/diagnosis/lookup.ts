@@ -3,7 +3,8 @@ import { ANSWER_ORDER } from './catalog/order';
 
 /** Entries for an HTTP status: grouped by the endpoint that answers it (ingestion first), then fix order. */
 function byStatus(status: number): CatalogEntry[] {
-  const group = (e: CatalogEntry) => (e.answeredBy ? ANSWER_ORDER.indexOf(e.answeredBy) : ANSWER_ORDER.length);
+  const group = (e: CatalogEntry) =>
+    e.answeredBy ? ANSWER_ORDER.indexOf(e.answeredBy) : ANSWER_ORDER.length;
   return CATALOG.filter((e) => e.statuses?.includes(status))
     .map((entry, index) => ({ entry, index }))
     .sort((a, b) => group(a.entry) - group(b.entry) || a.index - b.index)

@@ -21,8 +21,11 @@ const SRC = {
   javaListenerSdk:
     'Azure/azure-sdk-for-java sdk/monitor/azure-monitor-opentelemetry-exporter/src/main/java/com/azure/monitor/opentelemetry/exporter/implementation/logging/DiagnosticTelemetryPipelineListener.java',
   javaConfig:
-    'microsoft/ApplicationInsights-Java@3.2.11 agent/agent-tooling/src/main/java/com/microsoft/applicationinsights/agent/internal/configuration/Configuration.java',
-  javaFriendly: 'ingestion-facts §6 (Java NetworkFriendlyExceptions.java); JDK PKIX message',
+    'microsoft/ApplicationInsights-Java@3.4.0 agent/agent-tooling/src/main/java/com/microsoft/applicationinsights/agent/internal/configuration/Configuration.java',
+  javaFriendly:
+    'microsoft/ApplicationInsights-Java@3.4.0 agent/azure-monitor-exporter/src/main/java/com/azure/monitor/opentelemetry/exporter/implementation/logging/NetworkFriendlyExceptions.java',
+  jsExporter:
+    '@azure/monitor-opentelemetry-exporter@1.0.0-beta.47 (node_modules) dist/commonjs/platform/nodejs/httpSender.js, baseSender.js',
   dotnetCore:
     'microsoft/ApplicationInsights-dotnet BASE/src/Microsoft.ApplicationInsights/Extensibility/Implementation/Tracing/CoreEventSource.cs',
   dotnetChannel:
@@ -189,9 +192,21 @@ const SDK_STRINGS: [string, string, string, string][] = [
   ],
   [
     'java-redirect',
-    'Refused cross-origin redirect: http://localhost:8080/v2.1/track',
+    'Sending telemetry to the ingestion service: Too many redirects',
     'INGESTION_REDIRECT',
     SRC.javaListenerSdk,
+  ],
+  [
+    'circular-redirects',
+    'Envelopes could not be exported and are not retriable. Error message: Refused cross-origin redirect',
+    'INGESTION_REDIRECT',
+    SRC.jsExporter,
+  ],
+  [
+    'circular-redirects',
+    'Refusing cross-origin redirect to https://evil.example: target is neither the configured ingestion host nor an Azure Monitor domain',
+    'INGESTION_REDIRECT',
+    SRC.jsExporter,
   ],
   [
     'java-pkix',
@@ -547,7 +562,10 @@ describe('explain: the exact SDK strings of ingestion-facts §6', () => {
 
   it('names the runtime from the wording', () => {
     expect(recognise(SEED_ARTICLE[6]![1])?.runtime).toBe('java');
-    expect(recognise(SDK_STRINGS[16]![1])?.runtime).toBe('dotnet');
+    const dotnetLine = SDK_STRINGS.find(([, line]) =>
+      line.startsWith('Azure.Identity.CredentialUnavailableException'),
+    )!;
+    expect(recognise(dotnetLine[1])?.runtime).toBe('dotnet');
     expect(recognise(SEED_ARTICLE[3]![1])?.runtime).toBe('dotnet');
   });
 });

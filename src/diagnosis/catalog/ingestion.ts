@@ -9,7 +9,10 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     severity: 'error',
     stage: 'api-path',
     severityCases: [
-      { severity: 'warning', when: 'a 400 that names no cause: most likely the authentication refusal, but not certain' },
+      {
+        severity: 'warning',
+        when: 'a 400 that names no cause: most likely the authentication refusal, but not certain',
+      },
     ],
     title: 'Entra-only resource rejected telemetry sent to /v2/track',
     symptom:
@@ -32,7 +35,10 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     severity: 'error',
     stage: 'api-path',
     severityCases: [
-      { severity: 'warning', when: 'the service did not refuse the request for authentication (local authentication is still on)' },
+      {
+        severity: 'warning',
+        when: 'the service did not refuse the request for authentication (local authentication is still on)',
+      },
     ],
     title: 'Bearer token sent to /v2/track, the API that cannot use it',
     symptom:
@@ -101,9 +107,7 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     id: 'PARTIAL_ACCEPTANCE',
     severity: 'warning',
     stage: 'delivery',
-    severityCases: [
-      { severity: 'info', when: 'every dropped item was sampled out by ingestion sampling' },
-    ],
+    severityCases: [{ severity: 'info', when: 'every dropped item was sampled out by ingestion sampling' }],
     title: 'Ingestion accepted only part of the batch',
     symptom:
       'The answer is 206 (or itemsAccepted is below itemsReceived): some telemetry items were dropped.',

@@ -9,7 +9,10 @@ export const NETWORK_ENTRIES: CatalogEntry[] = [
     severity: 'error',
     stage: 'proxy-trust',
     severityCases: [
-      { severity: 'warning', when: 'the client closed the handshake without an alert, so distrust is only likely' },
+      {
+        severity: 'warning',
+        when: 'the client closed the handshake without an alert, so distrust is only likely',
+      },
     ],
     title: "The app does not trust the proxy's CA certificate",
     symptom:

@@ -34,6 +34,8 @@ export const ANSWER_ORDER: readonly AnsweredBy[] = [
 export function inFixOrder<T extends Pick<CatalogEntry, 'stage'>>(entries: readonly T[]): T[] {
   return entries
     .map((entry, index) => ({ entry, index }))
-    .sort((a, b) => FIX_STAGES.indexOf(a.entry.stage) - FIX_STAGES.indexOf(b.entry.stage) || a.index - b.index)
+    .sort(
+      (a, b) => FIX_STAGES.indexOf(a.entry.stage) - FIX_STAGES.indexOf(b.entry.stage) || a.index - b.index,
+    )
     .map((x) => x.entry);
 }

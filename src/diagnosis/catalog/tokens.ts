@@ -9,7 +9,10 @@ export const TOKEN_ENTRIES: CatalogEntry[] = [
     severity: 'error',
     stage: 'token',
     severityCases: [
-      { severity: 'warning', when: 'with --expect-entra before the service refused anything, or a 400 that names no cause' },
+      {
+        severity: 'warning',
+        when: 'with --expect-entra before the service refused anything, or a 400 that names no cause',
+      },
     ],
     title: 'Telemetry sent without an Entra ID token',
     symptom:
@@ -52,9 +55,7 @@ export const TOKEN_ENTRIES: CatalogEntry[] = [
     id: 'TOKEN_EXPIRED',
     severity: 'error',
     stage: 'token',
-    severityCases: [
-      { severity: 'warning', when: 'expired by less than the 5-minute clock tolerance' },
-    ],
+    severityCases: [{ severity: 'warning', when: 'expired by less than the 5-minute clock tolerance' }],
     title: 'Bearer token expired (or not yet valid) at request time',
     symptom:
       'Telemetry carries a token whose exp is in the past (or nbf in the future); the service answers 401 or 403.',

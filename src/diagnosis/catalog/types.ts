@@ -19,13 +19,7 @@ export type FixStage =
   | 'informational';
 
 /** Which endpoint answers with the statuses of an entry (explain's status lookups group by it). */
-export type AnsweredBy =
-  | 'track-v2.1'
-  | 'track-v2'
-  | 'live-metrics'
-  | 'entra'
-  | 'managed-identity'
-  | 'proxy';
+export type AnsweredBy = 'track-v2.1' | 'track-v2' | 'live-metrics' | 'entra' | 'managed-identity' | 'proxy';
 
 /** A severity a rule may give instead of the entry's default, and when. */
 export interface SeverityCase {

@@ -14,7 +14,11 @@ export function authRejection(ctx: RuleContext): 'certain' | 'likely' | false {
   if (AUTH_REJECTION_STATUSES.includes(status)) return 'certain';
   if (status !== 400) return false;
   const errors = ctx.analysis.ingestionResponse?.errors ?? [];
-  const texts = [ctx.exchange.response?.reason ?? '', ctx.analysis.serviceMessage ?? '', ...errors.map((e) => e.message ?? '')];
+  const texts = [
+    ctx.exchange.response?.reason ?? '',
+    ctx.analysis.serviceMessage ?? '',
+    ...errors.map((e) => e.message ?? ''),
+  ];
   if (texts.some((t) => INVALID_IKEY_TEXT.test(t))) return false;
   if (texts.some((t) => AUTH_TEXT.test(t))) return 'certain';
   return errors.some((e) => e.index !== undefined) ? false : 'likely';

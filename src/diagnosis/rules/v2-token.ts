@@ -13,7 +13,8 @@ export const v2TokenRule: Rule = {
     if (ctx.analysis.kind !== 'track-v2' || !hasBearerJwt(ctx)) return [];
     const refused = authRejection(ctx) !== false;
     const reason = reasonOf(ctx);
-    const answer = ctx.status === undefined ? 'no answer yet' : `${ctx.status}${reason ? ` "${reason}"` : ''}`;
+    const answer =
+      ctx.status === undefined ? 'no answer yet' : `${ctx.status}${reason ? ` "${reason}"` : ''}`;
     return [
       {
         id: 'TOKEN_SENT_TO_V2_PATH',

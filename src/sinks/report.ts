@@ -169,7 +169,10 @@ export class ReportBuilder {
       const guidance = (finding.guidance ?? {}) as Json;
       const fix = [...(Array.isArray(guidance.fix) ? guidance.fix : [])];
       if (Array.isArray(guidance.runtimeFix))
-        fix.push(...guidance.runtimeFix.map((s: string) => `${guidance.runtime}: ${s}`));
+        // Without a known runtime the steps are already labelled per runtime.
+        fix.push(
+          ...guidance.runtimeFix.map((s: string) => (guidance.runtime ? `${guidance.runtime}: ${s}` : s)),
+        );
       state = {
         id,
         severity: String(finding.severity ?? 'info'),

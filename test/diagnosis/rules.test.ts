@@ -1,6 +1,6 @@
 import type { Exchange } from '../../src/model/exchange';
 import type { EvidenceValue, Severity } from '../../src/model/finding';
-import { type DiagnosisOptions, RULE_FINDING_IDS } from '../../src/diagnosis';
+import { type DiagnosisOptions, RULE_FINDING_IDS, fixRank } from '../../src/diagnosis';
 import {
   APP_IKEY,
   CONNECTION_STRING,
@@ -880,6 +880,22 @@ describe('diagnosis rules', () => {
       if (c.check.titleIncludes) expect(f.title).toContain(c.check.titleIncludes);
       expect(f.guidance.fix.length).toBeGreaterThan(0);
     }
+  });
+
+  it('lists the findings of every case in the catalog fix order', () => {
+    for (const c of CASES) {
+      const ranks = findingsOf(c.exchange, c.options).map((f) => fixRank(f.id));
+      expect({ name: c.name, ranks }).toEqual({ name: c.name, ranks: [...ranks].sort((a, b) => a - b) });
+    }
+    const mixed = findingsOf(
+      exchange({
+        request: { path: '/v2/track', ...withoutToken() },
+        response: null,
+        error: { kind: 'UPSTREAM_TIMEOUT', message: 't' },
+      }),
+      options({ expectEntra: true }),
+    );
+    expect(mixed.map((f) => f.id)).toEqual(['UPSTREAM_TIMEOUT', 'V2_PATH_CANNOT_CARRY_ENTRA']);
   });
 
   it('has a positive and a negative case for every finding id', () => {

@@ -9,13 +9,19 @@ import { diagnose, type DiagnosisOptions } from '../../src/diagnosis';
 import { catalogEntry } from '../../src/diagnosis/catalog';
 import {
   SENDERS,
+  STATSBEAT_IKEY,
   allItemsRefused,
   bearer,
   exchange,
   fromSender,
   goodClaims,
+  envelope,
   ingestionBody,
+  livePing,
+  managedIdentity,
   response,
+  tokenEndpoint,
+  trackBody,
   withoutToken,
 } from '../fixtures/exchanges';
 import { NO_OPTIONS, finding, idsOf, options } from './helpers';
@@ -341,6 +347,30 @@ describe('no finding but informational ones on a healthy 200 batch, over every f
         healthy.push([`${sender.name}, with a token, --expect-entra`, ex, options({ expectEntra: true })]);
     }
   }
+  // The other fixture builders' healthy answers: live metrics, Entra ID, managed identity, statsbeat.
+  healthy.push(
+    ['live metrics ping 200', livePing(200), NO_OPTIONS],
+    [
+      'token endpoint 200',
+      tokenEndpoint(200, { token_type: 'Bearer', expires_in: 3599, access_token: '[redacted]' }),
+      NO_OPTIONS,
+    ],
+    ['IMDS 200', managedIdentity(200, { access_token: '[redacted]', token_type: 'Bearer' }), NO_OPTIONS],
+    [
+      'statsbeat 200 without a token',
+      exchange({
+        request: {
+          ...withoutToken(),
+          body: trackBody(
+            [envelope({ iKey: STATSBEAT_IKEY, name: 'Statsbeat', baseType: 'MetricData' })],
+            'ndjson',
+          ),
+        },
+        response: response(200, { body: ingestionBody(1, 1) }),
+      }),
+      options({ expectEntra: true }),
+    ],
+  );
   it.each(healthy)('%s', (_name, ex, opts) => {
     const { findings } = diagnose(ex, opts);
     expect(findings.filter((f) => f.severity !== 'info').map((f) => `${f.id} (${f.severity})`)).toEqual([]);

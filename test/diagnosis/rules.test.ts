@@ -1,6 +1,10 @@
 import type { Exchange } from '../../src/model/exchange';
 import type { EvidenceValue, Severity } from '../../src/model/finding';
-import { type DiagnosisOptions, RULE_FINDING_IDS, fixRank } from '../../src/diagnosis';
+import { type DiagnosisOptions, RULES, RULE_FINDING_IDS, fixRank } from '../../src/diagnosis';
+import { allowedSeverities, catalogEntry } from '../../src/diagnosis/catalog';
+import type { RuleContext } from '../../src/diagnosis/rule';
+import { tokenFacts } from '../../src/diagnosis/token-facts';
+import { analyzeExchange } from '../../src/ingestion/analyze';
 import {
   APP_IKEY,
   CONNECTION_STRING,
@@ -896,6 +900,32 @@ describe('diagnosis rules', () => {
       options({ expectEntra: true }),
     );
     expect(mixed.map((f) => f.id)).toEqual(['UPSTREAM_TIMEOUT', 'V2_PATH_CANNOT_CARRY_ENTRA']);
+  });
+
+  it('every severity a rule gives is declared by its catalog entry (no silent fallback hides one)', () => {
+    for (const c of CASES) {
+      const opts = c.options ?? options();
+      const now = opts.now ?? c.exchange.timings.start;
+      const ctx: RuleContext = {
+        exchange: c.exchange,
+        analysis: analyzeExchange(c.exchange),
+        options: opts,
+        now,
+        status: c.exchange.response?.status,
+        token: tokenFacts(c.exchange, opts.connectionStrings, now),
+      };
+      for (const rule of RULES) {
+        for (const result of rule.evaluate(ctx)) {
+          const allowed = allowedSeverities(catalogEntry(result.id));
+          const severity = result.severity ?? catalogEntry(result.id).severity;
+          expect({ case: c.name, id: result.id, declared: allowed.includes(severity) }).toEqual({
+            case: c.name,
+            id: result.id,
+            declared: true,
+          });
+        }
+      }
+    }
   });
 
   it('has a positive and a negative case for every finding id', () => {

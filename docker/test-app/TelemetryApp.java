@@ -10,7 +10,7 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A stand-in for a Java app with the Application Insights agent, for the container tests: it reads
  * APPLICATIONINSIGHTS_CONNECTION_STRING as the agent does and, every TELEMETRY_INTERVAL_SECONDS
- * (default 5), posts one gzip JSON batch to IngestionEndpoint + "v2.1/track" with HttpURLConnection.
+ * (default 5), posts one gzip JSON batch (TELEMETRY_COUNT batches, then exits 0; default: forever) to IngestionEndpoint + "v2.1/track" with HttpURLConnection.
  * Proxy and trust come only from the JVM's system properties (JAVA_TOOL_OPTIONS), as for the agent.
  * No token: against an Entra-only resource that is the 401 the proxy explains.
  */
@@ -24,16 +24,17 @@ public final class TelemetryApp {
         String ikey = field(connectionString, "InstrumentationKey", "");
         String endpoint = field(connectionString, "IngestionEndpoint", "https://dc.services.visualstudio.com/");
         String interval = System.getenv().getOrDefault("TELEMETRY_INTERVAL_SECONDS", "5");
+        long count = Long.parseLong(System.getenv().getOrDefault("TELEMETRY_COUNT", "-1"));
         URL url = new URL(endpoint.endsWith("/") ? endpoint + "v2.1/track" : endpoint + "/v2.1/track");
         System.out.println("posting telemetry to " + url + " via proxy " + System.getProperty("https.proxyHost")
                 + ":" + System.getProperty("https.proxyPort"));
-        for (;;) {
+        for (long sent = 0; count < 0 || sent < count; sent++) {
+            if (sent > 0) Thread.sleep(Long.parseLong(interval) * 1000L);
             try {
                 post(url, ikey);
             } catch (Exception e) {
                 System.out.println("failed: " + e);
             }
-            Thread.sleep(Long.parseLong(interval) * 1000L);
         }
     }
 

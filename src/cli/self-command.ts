@@ -13,13 +13,21 @@ function real(file: string): string | undefined {
 
 const quote = (s: string) => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
+/** The script that started this process, when it is this CLI's main.js (not a test runner). */
+function invokedCli(): string | undefined {
+  const script = process.argv[1];
+  const main = real(path.join(__dirname, 'main.js'));
+  return script && main && real(script) === main ? script : undefined;
+}
+
 /**
  * How to run this CLI again from where it was started, for commands we print: the bin name when
  * it is on PATH and is this very script (npm link, a global install), else `node <script>` with the
- * script's path relative to the current directory (a clone: `node dist/cli/main.js`).
+ * script's path relative to the current directory (a clone: `node dist/cli/main.js`). Run in
+ * process by something else (tests), the bin name.
  */
 export function selfCommand(
-  script: string | undefined = process.argv[1],
+  script: string | undefined = invokedCli(),
   cwd: string = process.cwd(),
   searchPath: string | undefined = process.env.PATH,
 ): string {

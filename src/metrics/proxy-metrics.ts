@@ -58,13 +58,16 @@ export class ProxyMetrics {
   });
 
   constructor() {
-    const metrics = this;
+    // collect() runs with the gauge as `this`: read the proxy through these closures
+    const sources = () => this.sources;
+    const caExpiry = () => this.caExpiry();
     new Gauge({
       name: 'aiproxy_analysis_backlog',
       help: 'Exchanges relayed and waiting for analysis',
       registers: [this.registry],
       collect() {
-        if (metrics.sources) this.set(metrics.sources.pipeline.backlog);
+        const s = sources();
+        if (s) this.set(s.pipeline.backlog);
       },
     });
     new Gauge({
@@ -72,7 +75,8 @@ export class ProxyMetrics {
       help: 'Exchanges relayed but not analysed because the analysis backlog was full (a counter, read from the pipeline)',
       registers: [this.registry],
       collect() {
-        if (metrics.sources) this.set(metrics.sources.pipeline.dropped);
+        const s = sources();
+        if (s) this.set(s.pipeline.dropped);
       },
     });
     new Gauge({
@@ -80,7 +84,7 @@ export class ProxyMetrics {
       help: "Unix time when the proxy's CA certificate expires (alert well before: every client trusts it)",
       registers: [this.registry],
       collect() {
-        const expiry = metrics.caExpiry();
+        const expiry = caExpiry();
         if (expiry !== undefined) this.set(expiry);
       },
     });

@@ -119,7 +119,7 @@ export async function tryToReadKey(
     ],
     180_000,
   );
-  return { cat: cat.code, found: search.stdout.trim() };
+  return { cat: cat.code ?? -1, found: search.stdout.trim() };
 }
 
 /** "-Dname=value" pairs of a JAVA_TOOL_OPTIONS string. */

@@ -4,6 +4,7 @@
 // Usage: node validate-k8s.mjs FILE...   prints [{ file, kind, name, errors: [] | [message] }]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import process from 'node:process';
 import * as core from 'kubernetes-models/v1';
 
 const yaml = createRequire(import.meta.url)('js-yaml');

@@ -130,6 +130,10 @@ const container = (service: string) => `${project}_${service}_1`;
         (await podman(['exec', container('app'), 'ls', '/trust'])).stdout.split('\n').filter(Boolean).sort(),
       ).toEqual(['ca.pem', 'truststore.p12']);
       expect((await podman(['exec', container('app'), 'touch', '/trust/x'])).code).not.toBe(0);
+      for (const service of ['app', 'proxy'])
+        expect((await podman(['exec', container(service), 'touch', '/probe'])).stderr).toMatch(
+          /Read-only file system/,
+        );
       // and the same search inside the proxy finds it: the search works
       expect((await tryToReadKey(container('proxy'), keyFile)).found).toContain('/certs/ca.key');
     }, 240_000);

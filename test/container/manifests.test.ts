@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { javaOptions } from '../../src/certs/setup-instructions';
 import { tempDir } from '../helpers/tmp';
 import { jvmFlags } from './podman';
 
@@ -159,6 +160,15 @@ describe('docker/compose.yaml and docker/compose.rehearsal.yaml', () => {
   const { proxy, app } = compose.services;
   const init = compose.services['proxy-init'];
 
+  it('the long-running services: read-only root filesystem, no capabilities, no new privileges', () => {
+    for (const service of [proxy, app])
+      expect(service).toMatchObject({
+        read_only: true,
+        cap_drop: ['ALL'],
+        security_opt: ['no-new-privileges:true'],
+      });
+  });
+
   it('the proxy: CA on its own volume, /healthz healthcheck, banner flags for the app', () => {
     expect(proxy.command.join(' ')).toContain('start --host 0.0.0.0 --port 8888 --ca-dir /certs');
     expect(proxy.command.join(' ')).toContain('--advertise-host proxy --advertise-trust-dir /trust');
@@ -189,6 +199,32 @@ describe('docker/compose.yaml and docker/compose.rehearsal.yaml', () => {
     expect(rehearsal.services.fake.command).toEqual(
       expect.arrayContaining(['fake-ingestion', '--port', '8443']),
     );
+  });
+});
+
+describe("the apps' JAVA_TOOL_OPTIONS are the documented ones (ca setup java), with the sidecar's host and mount", () => {
+  const documented = (proxyHost: string) =>
+    jvmFlags(
+      javaOptions({
+        proxyHost,
+        proxyPort: 8888,
+        truststorePath: '/trust/truststore.p12',
+        truststorePassword: 'changeit',
+        caDir: '/trust',
+        caCertPath: '/trust/ca.pem',
+      }),
+    );
+  const podApp = (f: any) =>
+    envOf(
+      f.spec.containers.find((c: any) => c.name === 'app'),
+      'JAVA_TOOL_OPTIONS',
+    ).value;
+  const cases: [string, string, (f: any) => string][] = [
+    ['docker/compose.yaml', 'proxy', (f: any) => f.services.app.environment.JAVA_TOOL_OPTIONS],
+    ...PODS.map((file): [string, string, (f: any) => string] => [file, '127.0.0.1', podApp]),
+  ];
+  it.each(cases)('%s', (file, host, options) => {
+    expect(jvmFlags(options(load(file)))).toEqual(documented(host));
   });
 });
 

@@ -32,16 +32,14 @@ describe('start --rehearse: one step, instructions that run as printed', () => {
       REPO,
     );
     if (javac.code !== 0) throw new Error(javac.out);
-    cli = runCli([
-      'start',
-      '--rehearse',
-      '--port',
-      '0',
-      '--ca-dir',
-      path.join(tmp.dir, 'certs'),
-      '--log-format',
-      'json',
-    ]);
+    // a connection string left in the shell must not be what the rehearsal checks against
+    cli = runCli(
+      ['start', '--rehearse', '--port', '0', '--ca-dir', path.join(tmp.dir, 'certs'), '--log-format', 'json'],
+      {
+        APPLICATIONINSIGHTS_CONNECTION_STRING:
+          'InstrumentationKey=99999999-8888-7777-6666-555555555555;IngestionEndpoint=https://eastus-8.in.applicationinsights.azure.com/',
+      },
+    );
     await cli.waitForLine((l) => String(l.msg).startsWith('appinsights-auth-proxy listening'), 30_000);
     const until = Date.now() + 10_000;
     while (!cli.stderr().includes('AZURE_CLIENT_SECRET') && Date.now() < until)
@@ -63,6 +61,10 @@ describe('start --rehearse: one step, instructions that run as printed', () => {
     expect(text).toMatch(/client id [0-9a-f-]{36}/);
     expect(text).toMatch(/client secret \S+/);
     expect(text).not.toMatch(/^appinsights-auth-proxy /m);
+    const banner = cli.lines().find((l) => String(l.msg).startsWith('appinsights-auth-proxy listening'));
+    expect(banner.connectionStrings.map((c: any) => c.iKey)).toEqual([
+      '00000000-****-****-****-********0001',
+    ]);
   });
 
   it('the printed lines, run by bash as printed, then a JVM app from that shell: the proxy logs the annotated 401', async () => {

@@ -153,15 +153,18 @@ export const startCommand: CommandModule<object, StartArgs> = {
     const rehearsal = args.rehearse ? await startRehearsalFake(args['ca-dir']) : undefined;
     const metrics = new ProxyMetrics();
     const view = viewSinks(args);
-    const connectionString = [...args['connection-string'], ...(fromEnv ? [fromEnv] : [])];
+    // A rehearsal checks the app against the fake's resource (the printed instructions export its
+    // connection string), not against one left in this shell's environment.
+    const connectionString = rehearsal
+      ? [REHEARSAL_CONNECTION_STRING, ...args['connection-string']]
+      : [...args['connection-string'], ...(fromEnv ? [fromEnv] : [])];
     let running;
     try {
       running = await runProxy({
         host: args.host,
         port: args.port,
         caDir: args['ca-dir'],
-        connectionString:
-          rehearsal && connectionString.length === 0 ? [REHEARSAL_CONNECTION_STRING] : connectionString,
+        connectionString,
         intercept: args.intercept,
         noIntercept: args['no-intercept'],
         // the user's own rules first: the rehearsal's catch-all sends the rest to the fake

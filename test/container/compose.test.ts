@@ -16,7 +16,8 @@ import {
 /**
  * docker/compose.yaml + docker/compose.rehearsal.yaml under a real compose implementation
  * (docker-compose 1.29 driving podman's Docker-compatible API; scripts/container-test.sh starts it):
- * app container (a JVM) → proxy container → fake ingestion container, no Azure anywhere.
+ * app container (a JVM) → proxy container → fake ingestion container, no Azure anywhere. `up --build`
+ * as the README says (podman's layer cache makes the rebuild quick: container-test.sh built them).
  */
 const project = `aiproxyct${process.pid}`;
 const container = (service: string) => `${project}_${service}_1`;
@@ -30,7 +31,7 @@ const container = (service: string) => `${project}_${service}_1`;
       // Podman runs HEALTHCHECKs from systemd timers, and there is no systemd here: while compose
       // waits for "service_healthy", this loop plays the timer (podman healthcheck run records the result).
       let upDone = false;
-      const up = compose(project, ['up', '-d', '--no-build']).then((r) => {
+      const up = compose(project, ['up', '-d', '--build']).then((r) => {
         upDone = true;
         return r;
       });

@@ -12,6 +12,8 @@ export interface SetupContext {
   proxyPort: number;
   /** USER:PASS when the proxy runs with --proxy-auth. */
   proxyAuth?: string;
+  /** How to run this CLI from where the text is printed (default: the bin name, for an install). */
+  selfCommand?: string;
 }
 
 /** Hosts a JVM must reach directly: Azure IMDS (managed identity) and the JVM's usual local bypass. */
@@ -45,7 +47,7 @@ function java(ctx: SetupContext): string[] {
     '# 1. A truststore holding this CA AND the JDK\'s default roots (a store with only this CA breaks',
     '#    every TLS call the proxy does not decrypt, e.g. Entra token requests: "PKIX path building failed").',
     '#    Run it with JAVA_HOME set to the JDK the app uses, or add --cacerts <that JDK>/lib/security/cacerts.',
-    `appinsights-auth-proxy ca truststore --ca-dir ${q(ctx.caDir)} --out ${q(ctx.truststorePath)} --password ${q(ctx.truststorePassword)}`,
+    `${ctx.selfCommand ?? 'appinsights-auth-proxy'} ca truststore --ca-dir ${q(ctx.caDir)} --out ${q(ctx.truststorePath)} --password ${q(ctx.truststorePassword)}`,
     '#',
     '# 2. The JVM flags, picked up by every JVM started from this shell (it prints "Picked up JAVA_TOOL_OPTIONS"):',
     `export JAVA_TOOL_OPTIONS=${q(javaOptions(ctx))}`,

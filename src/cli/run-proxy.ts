@@ -21,7 +21,10 @@ import { ProxyServer } from '../proxy/proxy-server';
 import { ScopeMatcher } from '../proxy/scope';
 import { type ExchangeSink, type LogBodies, logSink } from '../sinks/exchange-sink';
 import { createLogger, type LogFormat, routeConsole } from '../sinks/logger';
+import { advertised } from './advertise';
 import { UsageError } from './usage-error';
+
+export { javaFlags } from './advertise';
 
 export interface RunProxyOptions {
   host: string;
@@ -57,6 +60,10 @@ export interface RunProxyOptions {
   localRoutes?: LocalRoute[];
   analyzer?: (connectionStrings: ConnectionString[]) => Analyzer;
   prettyStream?: () => Writable;
+  /** The banner's proxy address for apps (a service name, 127.0.0.1 in a pod); default: --host. */
+  advertiseHost?: string;
+  /** Where apps find ca.pem and truststore.p12 (their mount of the public volume); default: --ca-dir. */
+  advertiseTrustDir?: string;
 }
 
 /** The proxy's defaults (the `start` flags use them too): what a caller overrides, the rest stays. */
@@ -97,17 +104,16 @@ function readCaFiles(files: string[]): string[] {
   });
 }
 
-/** The one-line JVM flags that point a Java app (and its agent) at this proxy. */
-export function javaFlags(host: string, port: number, caDir: string): string {
-  const proxyHost = host === '0.0.0.0' || host === '::' ? '<this-host>' : host;
-  return [
-    `-Dhttps.proxyHost=${proxyHost}`,
-    `-Dhttps.proxyPort=${port}`,
-    "'-Dhttp.nonProxyHosts=169.254.169.254|localhost|127.*|[::1]'",
-    `-Djavax.net.ssl.trustStore=${path.resolve(caDir, 'truststore.p12')}`,
-    '-Djavax.net.ssl.trustStoreType=PKCS12', // Java 8 defaults to JKS
-    '-Djavax.net.ssl.trustStorePassword=changeit',
-  ].join(' ');
+/** The banner's settings for the app (javaFlags, env), and a hint when the address is a wildcard. */
+function bannerFor(address: { port: number }, options: RunProxyOptions) {
+  const { javaFlags, env, hint } = advertised({
+    listenHost: options.host,
+    port: address.port,
+    caDir: options.caDir,
+    advertiseHost: options.advertiseHost,
+    advertiseTrustDir: options.advertiseTrustDir,
+  });
+  return { settings: { javaFlags, env }, hint };
 }
 
 /** Starts the proxy with its log and analysis: what `appinsights-auth-proxy start` runs. */
@@ -214,6 +220,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
       '--upstream-insecure: upstream certificates are NOT verified. Anyone on the path can read and change this traffic. Use --upstream-ca instead.',
     );
   }
+  const banner = bannerFor(address, options);
   logger.info(
     {
       listening: `${address.host}:${address.port}`,
@@ -231,11 +238,11 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
         live: cs.liveEndpoint,
         audience: cs.audience,
       })),
-      javaFlags: javaFlags(address.host, address.port, options.caDir),
-      env: `HTTPS_PROXY=http://${address.host}:${address.port} NODE_EXTRA_CA_CERTS=${ca.certPath}`,
+      ...banner.settings,
     },
     `appinsights-auth-proxy listening on ${address.host}:${address.port}; CA ${created ? 'created' : 'loaded'} at ${ca.certPath}`,
   );
+  if (banner.hint) logger.warn(banner.hint);
   return {
     address,
     server,

@@ -37,6 +37,11 @@ export class ExchangePipeline {
   dropped = 0;
   processed = 0;
 
+  /** Exchanges accepted and still waiting for analysis (the metrics' backlog gauge). */
+  get backlog(): number {
+    return this.pending;
+  }
+
   constructor(
     private readonly sinks: ExchangeSink[],
     private readonly analyze: Analyzer,

@@ -132,6 +132,21 @@ function freePort(): Promise<number> {
     expect((await podman(['healthcheck', 'run', id])).code).toBe(0);
   });
 
+  it('runs on Node.js 24 (an LTS in support)', async () => {
+    expect((await podman(['exec', id, 'node', '--version'])).stdout.trim()).toMatch(/^v24\./);
+  });
+
+  it('listening on 0.0.0.0 without --advertise-host, the banner names no address it cannot know, and says which flag to set', async () => {
+    const lines = (await podman(['logs', id])).stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
+    const banner = lines.find((l) => l.msg.startsWith('appinsights-auth-proxy listening'));
+    expect(banner.env).toBe('HTTPS_PROXY=http://<proxy-host>:8888 NODE_EXTRA_CA_CERTS=/certs/ca.pem');
+    expect(banner.javaFlags).not.toContain('0.0.0.0');
+    expect(lines.some((l) => l.level === 'warn' && /--advertise-host/.test(l.msg))).toBe(true);
+  });
+
   it('the proxy process (PID 1) is not root', async () => {
     const status = (await podman(['exec', id, 'cat', '/proc/1/status'])).stdout;
     const uids = status.match(/^Uid:\s+(\d+)\s+(\d+)/m)!;
@@ -182,12 +197,15 @@ function freePort(): Promise<number> {
       expect(f).toMatchObject({ id: expect.stringMatching(/^[A-Z0-9_]+$/), severity: expect.any(String) });
   });
 
-  it('podman stop: SIGTERM, a clean exit (code 0) within 10 s', async () => {
-    const t0 = Date.now();
+  it('GET /metrics on the proxy port counts that exchange', async () => {
+    const text = (await plainViaProxy(port, '/metrics')).body.toString();
+    expect(text).toContain(`aiproxy_exchanges_total{host="${HOST}",path="/v2/track",status="200"} 1`);
+    expect(text).toMatch(/^aiproxy_ca_expiry_timestamp_seconds \d+$/m);
+  });
+
+  it('podman stop: SIGTERM, a clean exit (code 0, not the SIGKILL after the grace period)', async () => {
     const stopped = await podman(['stop', '-t', '10', id], 30_000);
-    const seconds = (Date.now() - t0) / 1000;
     expect(stopped.code).toBe(0);
-    expect(seconds).toBeLessThan(10);
     expect((await podman(['inspect', id, '--format', '{{.State.ExitCode}}'])).stdout.trim()).toBe('0');
   }, 30_000);
 });

@@ -9,6 +9,7 @@ import { RUNTIMES, type Runtime, setupInstructions } from '../../certs/setup-ins
 import { DEFAULT_TRUSTSTORE_PASSWORD, TRUSTSTORE_FILE, writeTrustStore } from '../../certs/truststore';
 import { connectionStringHosts, parseConnectionString } from '../../ingestion/connection-string';
 import { UsageError } from '../usage-error';
+import { selfCommand } from '../self-command';
 
 /**
  * yargs reports a bad choice to main's fail() yet still runs the handler; re-checking here turns
@@ -196,6 +197,7 @@ const setupCommand: CommandModule<object, any> = {
       proxyHost: args['proxy-host'],
       proxyPort: args['proxy-port'],
       proxyAuth: args['proxy-auth'],
+      selfCommand: selfCommand(),
     });
     print(
       ca

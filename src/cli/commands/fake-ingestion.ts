@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import type { Argv, CommandModule } from 'yargs';
 import {
+  DEFAULT_APP,
   DEFAULT_AUDIENCES,
   DEFAULT_PUBLISHERS,
   DEFAULT_TENANT_ID,
@@ -14,6 +15,7 @@ import {
   type FakeServices,
   type Scenario,
 } from '../../fake';
+import { selfCommand } from '../self-command';
 import { UsageError } from '../usage-error';
 
 /** Flags of `fake-ingestion`, each also settable as AIPROXY_<FLAG> (see main.ts). */
@@ -197,6 +199,26 @@ export async function runFakeIngestion(
   return fake;
 }
 
+const q = (s: string) => (/^[\w./@:=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * For people, on stderr (stdout stays JSON lines): the `start` command that points the proxy at
+ * this fake, runnable as printed from here, and the fake Entra app's credentials.
+ */
+export function fakeHint(fake: FakeServices, self: string, customApps: boolean): string {
+  const address = fake.host === '0.0.0.0' || fake.host === '::' ? '127.0.0.1' : fake.host;
+  const trust = fake.ca ? ` --upstream-ca ${q(fake.ca.certPath)}` : ' --upstream-ca <the PEM of --cert>';
+  return [
+    '# Point the proxy at this fake (in another shell, from this directory):',
+    `${self} start --resolve ${q(`*:443=${address}:${fake.port}`)}${trust}`,
+    `# (or both in one step: ${self} start --rehearse)`,
+    customApps
+      ? `# The fake Entra: tenant id ${DEFAULT_TENANT_ID}, and the apps given with --entra-app`
+      : `# The fake Entra app: tenant id ${DEFAULT_TENANT_ID}, client id ${DEFAULT_APP.clientId}, client secret ${DEFAULT_APP.secret}`,
+    '',
+  ].join('\n');
+}
+
 export const fakeIngestionCommand: CommandModule<object, FakeIngestionArgs> = {
   command: 'fake-ingestion',
   describe:
@@ -204,6 +226,7 @@ export const fakeIngestionCommand: CommandModule<object, FakeIngestionArgs> = {
   builder: (cli) => fakeIngestionOptions(cli) as unknown as Argv<FakeIngestionArgs>,
   handler: async (args) => {
     const fake = await runFakeIngestion(args);
+    process.stderr.write(fakeHint(fake, selfCommand(), args['entra-app'].length > 0));
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);

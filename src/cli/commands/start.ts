@@ -1,5 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
+import { ProxyMetrics } from '../../metrics/proxy-metrics';
+import { REHEARSAL_CONNECTION_STRING, rehearsalInstructions, startRehearsalFake } from '../rehearsal';
 import { RUN_PROXY_DEFAULTS, runProxy } from '../run-proxy';
+import { selfCommand } from '../self-command';
 import { viewSinks } from '../view-sinks';
 
 /** Flags of `start`, each also settable as AIPROXY_<FLAG> (see main.ts). */
@@ -120,6 +123,22 @@ export function startOptions(cli: Argv) {
       type: 'boolean',
       default: true,
       describe: 'Capture, analyse and log exchanges (false: relay only)',
+    })
+    .option('advertise-host', {
+      type: 'string',
+      describe:
+        'The address apps use to reach the proxy, for the start-up banner (a compose service name, 127.0.0.1 in a pod)',
+    })
+    .option('advertise-trust-dir', {
+      type: 'string',
+      describe:
+        'Where apps find ca.pem and truststore.p12 (their mount of the public volume), for the banner',
+    })
+    .option('rehearse', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Also run a local fake of an Entra-only resource and send all Azure traffic to it; prints what the app needs',
     });
 }
 
@@ -131,37 +150,73 @@ export const startCommand: CommandModule<object, StartArgs> = {
   builder: (cli) => startOptions(cli) as unknown as Argv<StartArgs>,
   handler: async (args) => {
     const fromEnv = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
-    const running = await runProxy({
-      host: args.host,
-      port: args.port,
-      caDir: args['ca-dir'],
-      connectionString: [...args['connection-string'], ...(fromEnv ? [fromEnv] : [])],
-      intercept: args.intercept,
-      noIntercept: args['no-intercept'],
-      resolve: args.resolve,
-      upstreamCa: args['upstream-ca'],
-      upstreamInsecure: args['upstream-insecure'],
-      upstreamProxy: args['upstream-proxy'],
-      upstreamTimeout: args['upstream-timeout'],
-      idleTimeout: args['idle-timeout'],
-      maxCaptureBytes: args['max-capture-bytes'],
-      logFormat: args['log-format'],
-      logFile: args['log-file'],
-      logLevel: args['log-level'],
-      logBodies: args['log-bodies'],
-      expectEntra: args['expect-entra'],
-      proxyAuth: args['proxy-auth'],
-      analysis: args.analysis,
-      ...viewSinks(args),
-      caUnconstrained: args['ca-unconstrained'],
-      writeTruststore: true,
-    });
+    const rehearsal = args.rehearse ? await startRehearsalFake(args['ca-dir']) : undefined;
+    const metrics = new ProxyMetrics();
+    const view = viewSinks(args);
+    // A rehearsal checks the app against the fake's resource (the printed instructions export its
+    // connection string), not against one left in this shell's environment.
+    const connectionString = rehearsal
+      ? [REHEARSAL_CONNECTION_STRING, ...args['connection-string']]
+      : [...args['connection-string'], ...(fromEnv ? [fromEnv] : [])];
+    let running;
+    try {
+      running = await runProxy({
+        host: args.host,
+        port: args.port,
+        caDir: args['ca-dir'],
+        connectionString,
+        intercept: args.intercept,
+        noIntercept: args['no-intercept'],
+        // the user's own rules first: the rehearsal's catch-all sends the rest to the fake
+        resolve: [...args.resolve, ...(rehearsal?.resolve ?? [])],
+        upstreamCa: [...args['upstream-ca'], ...(rehearsal?.upstreamCa ?? [])],
+        upstreamInsecure: args['upstream-insecure'],
+        upstreamProxy: args['upstream-proxy'],
+        upstreamTimeout: args['upstream-timeout'],
+        idleTimeout: args['idle-timeout'],
+        maxCaptureBytes: args['max-capture-bytes'],
+        logFormat: args['log-format'],
+        logFile: args['log-file'],
+        logLevel: args['log-level'],
+        logBodies: args['log-bodies'],
+        expectEntra: args['expect-entra'],
+        proxyAuth: args['proxy-auth'],
+        analysis: args.analysis,
+        ...view,
+        sinks: [...view.sinks, metrics.sink],
+        localRoutes: [metrics.route],
+        caUnconstrained: args['ca-unconstrained'],
+        writeTruststore: true,
+        advertiseHost: args['advertise-host'],
+        advertiseTrustDir: args['advertise-trust-dir'],
+      });
+    } catch (err) {
+      await rehearsal?.close();
+      throw err;
+    }
+    metrics.bind({ pipeline: running.pipeline, caCertPath: running.caCertPath });
+    if (rehearsal) {
+      // stderr: stdout stays the log's JSON lines
+      process.stderr.write(
+        rehearsalInstructions({
+          proxyHost:
+            args['advertise-host'] ??
+            (running.address.host === '0.0.0.0' ? '127.0.0.1' : running.address.host),
+          proxyPort: running.address.port,
+          caDir: args['ca-dir'],
+          caCertPath: running.caCertPath,
+          selfCommand: selfCommand(),
+          fakePort: rehearsal.fake.port,
+        }),
+      );
+    }
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
     await running.close();
+    await rehearsal?.close();
     (args as { exitCode?: number }).exitCode = 0;
   },
 };

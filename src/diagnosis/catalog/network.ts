@@ -64,8 +64,8 @@ export const NETWORK_ENTRIES: CatalogEntry[] = [
     why: 'The certificate the upstream presented is not trusted by the proxy (a TLS-inspecting corporate proxy or firewall on the path, a test double with its own certificate) or does not match the host name.',
     detection: "The proxy's TLS handshake with the upstream failed; the error code says why.",
     fix: [
-      'If a corporate TLS-inspecting device is on the path, give the proxy its root CA (for Node, NODE_EXTRA_CA_CERTS when starting the proxy).',
-      "For a local test double, give the proxy the double's CA rather than turning verification off.",
+      'If a corporate TLS-inspecting device is on the path, start the proxy with `--upstream-ca <its root CA, PEM>` (or AIPROXY_UPSTREAM_CA).',
+      "For a local test double, pass the double's CA the same way (`--upstream-ca <its ca.pem>`; `start --rehearse` wires the fake for you) rather than turning verification off.",
     ],
     learnMore: [LINKS.networkAccess],
   },

@@ -10,6 +10,7 @@ import {
 import { ensureTrustStoreAtStartup } from '../certs/truststore-at-startup';
 import { diagnose } from '../diagnosis';
 import { DEFAULT_INTERCEPT_PATTERNS } from '../ingestion/clouds';
+import { type InspectorFlags, proxyInspector } from '../inspector/proxy-inspector';
 import {
   type ConnectionString,
   connectionStringHosts,
@@ -55,6 +56,8 @@ export interface RunProxyOptions {
   sinks?: ExchangeSink[];
   /** Extra pages and data endpoints on the proxy's own address (inspector, metrics, ...). */
   localRoutes?: LocalRoute[];
+  /** The inspector page (`start --ui`, `--ui-history`); absent: no page. */
+  inspector?: InspectorFlags;
   analyzer?: (connectionStrings: ConnectionString[]) => Analyzer;
   prettyStream?: () => Writable;
 }
@@ -148,6 +151,10 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     throw new UsageError(outsideConstraintsMessage(ca, outside, caHosts));
   }
   if (options.writeTruststore) await ensureTrustStoreAtStartup(ca, logger);
+  const page = options.inspector
+    ? proxyInspector(options.inspector, { ...options, connectionStrings, caCertPath: ca.certPath })
+    : undefined;
+  const sinks = [...(page?.sinks ?? []), ...(options.sinks ?? [])];
   const server = new ProxyServer({
     host: options.host,
     port: options.port,
@@ -162,14 +169,14 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     maxCaptureBytes: options.maxCaptureBytes,
     proxyAuth: options.proxyAuth,
     capture: options.analysis,
-    localRoutes: options.localRoutes,
+    localRoutes: [...(page?.routes ?? []), ...(options.localRoutes ?? [])],
   });
   const analyze: Analyzer = options.analyzer
     ? options.analyzer(connectionStrings)
     : (exchange) =>
         diagnose(exchange, { connectionStrings, expectEntra: options.expectEntra, caCertPath: ca.certPath });
   const pipeline = new ExchangePipeline(
-    [logSink(logger, options.logBodies ?? 'failures'), ...(options.sinks ?? [])],
+    [logSink(logger, options.logBodies ?? 'failures'), ...sinks],
     analyze,
     options.maxCaptureBytes,
     DEFAULT_PIPELINE_LIMITS,
@@ -236,6 +243,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     },
     `appinsights-auth-proxy listening on ${address.host}:${address.port}; CA ${created ? 'created' : 'loaded'} at ${ca.certPath}`,
   );
+  page?.announce(address, logger);
   return {
     address,
     server,
@@ -244,7 +252,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     async close() {
       await server.close();
       await pipeline.drain();
-      for (const sink of options.sinks ?? []) await sink.close?.();
+      for (const sink of sinks) await sink.close?.();
       flush();
       restoreConsole();
     },

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { RUN_PROXY_DEFAULTS, runProxy } from '../run-proxy';
 import { viewSinks } from '../view-sinks';
+import { DEFAULT_UI_HISTORY } from '../../inspector/session-history';
 
 /** Flags of `start`, each also settable as AIPROXY_<FLAG> (see main.ts). */
 export function startOptions(cli: Argv) {
@@ -116,6 +117,16 @@ export function startOptions(cli: Argv) {
       describe: 'Print a summary report to stderr on stop (--summary false: none)',
     })
     .option('proxy-auth', { type: 'string', describe: 'Require Proxy-Authorization Basic USER:PASS' })
+    .option('ui', {
+      type: 'boolean',
+      describe:
+        "The inspector page on the proxy's own address (default: on for 127.0.0.1; on another address only with --proxy-auth or --ui true)",
+    })
+    .option('ui-history', {
+      type: 'number',
+      default: DEFAULT_UI_HISTORY,
+      describe: 'Exchanges the inspector page keeps (the oldest go first; a byte ceiling applies too)',
+    })
     .option('analysis', {
       type: 'boolean',
       default: true,
@@ -155,6 +166,7 @@ export const startCommand: CommandModule<object, StartArgs> = {
       ...viewSinks(args),
       caUnconstrained: args['ca-unconstrained'],
       writeTruststore: true,
+      inspector: { ui: args.ui, history: args['ui-history'] },
     });
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

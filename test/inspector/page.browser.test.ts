@@ -173,9 +173,8 @@ describe('the inspector page in chromium', () => {
     expect(html).not.toContain(expired.split('.')[2]!);
     if (shots) {
       mkdirSync(shots, { recursive: true });
-      await page.screenshot({ path: path.join(shots, 'inspector-401.png') });
-      await finding.locator('details.other-runtimes').evaluate((d) => d.setAttribute('open', ''));
-      await page.locator('#pane').screenshot({ path: path.join(shots, 'inspector-pane.png') });
+      await page.locator('#pane [data-section="claims"]').screenshot({ path: path.join(shots, 'inspector-claims.png') });
+      await page.locator('#pane [data-section="envelopes"]').screenshot({ path: path.join(shots, 'inspector-envelopes.png') });
     }
   });
 
@@ -219,6 +218,11 @@ describe('the inspector page in chromium', () => {
     await page.goto(pageUrl);
     await page.locator('#status.status-live').waitFor();
     await page.waitForFunction(() => document.querySelectorAll('#rows tr.row:not([hidden])').length === 4);
+    if (shots) {
+      await page.locator('#rows tr.row').first().click();
+      await page.locator('#pane .finding').first().waitFor();
+      await page.screenshot({ path: path.join(shots, 'inspector-401.png') });
+    }
   });
 
   it('shows a header and a body carrying script payloads as text, and runs nothing', async () => {

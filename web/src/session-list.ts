@@ -7,7 +7,7 @@ interface ListedRow {
   row: SessionRow;
   tr: HTMLTableRowElement;
   haystack: string;
-  authCell: HTMLTableCellElement;
+  authCell: HTMLSpanElement;
 }
 
 function authText(row: SessionRow, now: number): string {
@@ -33,7 +33,7 @@ function itemsText(row: SessionRow): string {
 
 function rowElement(row: SessionRow, now: number): ListedRow {
   const result = row.status !== undefined ? String(row.status) : (row.error ?? '—');
-  const authCell = el('td', { class: `auth ${authClass(row, now)}` }, authText(row, now));
+  const authCell = el('span', { class: `cut ${authClass(row, now)}` }, authText(row, now));
   const tr = el(
     'tr',
     { 'data-seq': String(row.seq), class: `row lvl-${row.level}` },
@@ -45,25 +45,25 @@ function rowElement(row: SessionRow, now: number): ListedRow {
       result,
     ),
     el('td', { class: 'method' }, row.method),
-    el('td', { class: 'host', title: row.host }, row.host),
-    el(
-      'td',
-      { class: 'path', title: row.path },
-      row.apiVersion
-        ? el('span', { class: `ver ver-${row.apiVersion.replace('.', '')}` }, row.apiVersion)
-        : '',
-      row.path,
-    ),
-    authCell,
-    el('td', { class: 'items' }, itemsText(row)),
-    el('td', { class: 'dur' }, row.durationMs !== undefined ? `${row.durationMs} ms` : ''),
-    el('td', { class: 'runtime' }, row.runtime ?? ''),
     el(
       'td',
       { class: 'badges' },
       el('span', { class: `chip ch-${row.channel}` }, row.channel),
       ...row.findings.map((f) => el('span', { class: `badge sev-${f.severity}`, title: f.severity }, f.id)),
     ),
+    el('td', { class: 'host', title: row.host }, el('span', { class: 'cut' }, row.host)),
+    el(
+      'td',
+      { class: 'path', title: row.path },
+      row.apiVersion
+        ? el('span', { class: `ver ver-${row.apiVersion.replace('.', '')}` }, row.apiVersion)
+        : '',
+      el('span', { class: 'cut' }, row.path),
+    ),
+    el('td', { class: 'auth', title: row.auth?.aud ?? '' }, authCell),
+    el('td', { class: 'items' }, itemsText(row)),
+    el('td', { class: 'dur' }, row.durationMs !== undefined ? `${row.durationMs} ms` : ''),
+    el('td', { class: 'runtime' }, row.runtime ?? ''),
   );
   return { row, tr, haystack: searchText(row), authCell };
 }
@@ -137,7 +137,7 @@ export class SessionList {
     const now = Date.now();
     for (const listed of this.rows.values()) {
       listed.authCell.textContent = authText(listed.row, now);
-      listed.authCell.className = `auth ${authClass(listed.row, now)}`;
+      listed.authCell.className = `cut ${authClass(listed.row, now)}`;
     }
   }
 

@@ -27,8 +27,17 @@ function table(head: string[], rows: Child[][], cls = ''): HTMLTableElement {
   );
 }
 
+/** Catalog text marks code with backticks: those parts become <code> elements (still text). */
+export function prose(text: string): HTMLElement {
+  const span = el('span', {});
+  text.split('`').forEach((part, i) => {
+    if (part) span.appendChild(i % 2 ? el('code', {}, part) : document.createTextNode(part));
+  });
+  return span;
+}
+
 function list(items: string[], cls = ''): HTMLElement {
-  return el('ol', { class: cls }, ...items.map((i) => el('li', {}, i)));
+  return el('ol', { class: cls }, ...items.map((i) => el('li', {}, prose(i))));
 }
 
 function evidenceText(value: unknown): string {
@@ -46,7 +55,7 @@ function findingBlock(f: FindingView): HTMLElement {
       ' ',
       f.title,
     ),
-    el('p', { class: 'why' }, f.why),
+    el('p', { class: 'why' }, prose(f.why)),
     f.runtimeFix.length > 0 &&
       el('div', { class: 'fix runtime-fix' }, el('h4', {}, `Fix for ${f.runtime}`), list(f.runtimeFix)),
     f.fix.length > 0 &&

@@ -1,5 +1,6 @@
 import type { Report } from '../../src/sinks/report';
 import { clear, el } from './dom';
+import { prose } from './session-pane';
 
 /** The `report` verdict, counts by status and the next steps, on top of the page. */
 export function renderVerdict(target: HTMLElement, report: Report): void {
@@ -32,7 +33,7 @@ export function renderVerdict(target: HTMLElement, report: Report): void {
               {},
               el('strong', {}, s.id),
               ` ×${s.count}: ${s.title}`,
-              el('ul', {}, ...s.fix.map((f) => el('li', {}, f))),
+              el('ul', {}, ...s.fix.map((f) => el('li', {}, prose(f)))),
             ),
           ),
         ),

@@ -24,7 +24,7 @@ const SKIPPED = new Set([
 
 /** POSIX shell single quotes: nothing inside is expanded. */
 export function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
+  return `'${String(text).replace(/'/g, `'\\''`)}'`;
 }
 
 export function curlCommand(exchange: Exchange): string {

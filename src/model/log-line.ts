@@ -93,6 +93,8 @@ export function parseLogLine(text: string): ParsedLogLine {
   if (!isRecord(request.headers)) request.headers = {};
   if (!isRecord(request.body)) request.body = { size: 0, captured: 0, truncated: false };
   if (typeof request.path !== 'string') request.path = '/';
+  if (typeof request.url !== 'string') request.url = `https://${request.host}${request.path}`;
+  if (typeof request.httpVersion !== 'string') request.httpVersion = '1.1';
   if (!isRecord(exchange.timings)) exchange.timings = { start: Date.parse(String(exchange.startedAt)) || 0 };
   if (isRecord(exchange.response)) {
     const response = exchange.response;

@@ -173,8 +173,12 @@ describe('the inspector page in chromium', () => {
     expect(html).not.toContain(expired.split('.')[2]!);
     if (shots) {
       mkdirSync(shots, { recursive: true });
-      await page.locator('#pane [data-section="claims"]').screenshot({ path: path.join(shots, 'inspector-claims.png') });
-      await page.locator('#pane [data-section="envelopes"]').screenshot({ path: path.join(shots, 'inspector-envelopes.png') });
+      await page
+        .locator('#pane [data-section="claims"]')
+        .screenshot({ path: path.join(shots, 'inspector-claims.png') });
+      await page
+        .locator('#pane [data-section="envelopes"]')
+        .screenshot({ path: path.join(shots, 'inspector-envelopes.png') });
     }
   });
 

@@ -1,6 +1,6 @@
 /**
  * The only way the page makes elements: every string becomes a text node or an attribute value,
- * never markup, so a header or body holding `<script>` shows as text. (No innerHTML anywhere:
+ * never markup, so a header or body holding `<script>` shows as text. (No HTML parsing of strings anywhere:
  * test/inspector/page-source.test.ts checks.)
  */
 

@@ -10,16 +10,24 @@ import path from 'node:path';
  */
 export interface PageClient {
   kind: 'browser' | 'sse';
-  /** Feed messages and bytes received (sse), or rows the page shows at the end (browser). */
+  /** Feed messages and bytes received since open(), and rows the page shows (browser). */
   stats(): Promise<{ messages: number; bytes: number; rows?: number }>;
+  /** Leave the page (the browser stays, idle on about:blank, so its start-up is not measured). */
+  close(): Promise<void>;
+}
+
+/** Where pages are opened: started once for the whole cell. */
+export interface PageHost {
+  open(url: string): Promise<PageClient>;
   close(): Promise<void>;
 }
 
 const CHROMIUM = '/usr/bin/chromium';
 
-export async function openPage(url: string): Promise<PageClient> {
+export async function pageHost(): Promise<PageHost> {
   const wanted = process.env.BENCH_PAGE ?? (existsSync(CHROMIUM) ? 'browser' : 'sse');
-  return wanted === 'browser' ? openBrowserPage(url) : openFeedReader(url);
+  if (wanted === 'browser') return browserHost();
+  return { open: openFeedReader, close: async () => undefined };
 }
 
 async function openFeedReader(url: string): Promise<PageClient> {
@@ -40,7 +48,7 @@ async function openFeedReader(url: string): Promise<PageClient> {
   };
 }
 
-async function openBrowserPage(url: string): Promise<PageClient> {
+async function browserHost(): Promise<PageHost> {
   // Loaded here only: the bench runs without playwright-core when BENCH_PAGE=sse.
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(path.join(os.tmpdir(), 'aiproxy-bench-chromium-'));
@@ -67,13 +75,20 @@ async function openBrowserPage(url: string): Promise<PageClient> {
     messages++;
     bytes += e.data.length;
   });
-  await page.goto(url);
-  await page.waitForSelector('#status.status-live', { timeout: 30_000 });
   return {
-    kind: 'browser',
-    async stats() {
-      const rows = await page.evaluate('document.querySelectorAll("#rows tr.row").length');
-      return { messages, bytes, rows: Number(rows) };
+    async open(url) {
+      messages = 0;
+      bytes = 0;
+      await page.goto(url);
+      await page.waitForSelector('#status.status-live', { timeout: 30_000 });
+      return {
+        kind: 'browser',
+        async stats() {
+          const rows = await page.evaluate('document.querySelectorAll("#rows tr.row").length');
+          return { messages, bytes, rows: Number(rows) };
+        },
+        close: async () => void (await page.goto('about:blank')),
+      };
     },
     async close() {
       await context.close();

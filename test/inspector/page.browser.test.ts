@@ -225,7 +225,9 @@ describe('the inspector page in chromium', () => {
     if (shots) {
       await page.locator('#rows tr.row').first().click();
       await page.locator('#pane .finding').first().waitFor();
+      await page.setViewportSize({ width: 1920, height: 1000 });
       await page.screenshot({ path: path.join(shots, 'inspector-401.png') });
+      await page.setViewportSize({ width: 1500, height: 900 });
     }
   });
 

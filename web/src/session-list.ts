@@ -89,7 +89,8 @@ export class SessionList {
   add(rows: SessionRow[]): void {
     const now = Date.now();
     const fragment = document.createDocumentFragment();
-    for (const row of rows) {
+    // A batch larger than the list: only its last rows would stay, so only those are made.
+    for (const row of rows.length > this.limit ? rows.slice(-this.limit) : rows) {
       if (this.rows.has(row.seq)) continue;
       const listed = rowElement(row, now);
       listed.tr.hidden = !this.match(row, listed.haystack);

@@ -99,6 +99,21 @@ describe('the data endpoints on the proxy address', () => {
   });
 });
 
+describe('with --ui false', () => {
+  it('serves no page: / stays the short text help, and the data endpoints do not exist', async () => {
+    const proxy = await startTestProxy({ inspector: { ui: false } });
+    try {
+      const root = await request(proxy.port, '/');
+      expect(root.headers['content-type']).toMatch(/^text\/plain/);
+      expect(root.text).toContain('a proxy, not a web server');
+      expect((await request(proxy.port, '/api/sessions')).status).toBe(404);
+      expect(proxy.lines().some((l) => /inspector page off \(--ui false\)/.test(l.msg))).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('with --proxy-auth', () => {
   let proxy: TestProxy;
   beforeAll(async () => {

@@ -167,6 +167,10 @@ describe('the inspector page in chromium', () => {
     await expect(finding.locator('ul.learn a').first().getAttribute('href')).resolves.toMatch(
       /^https:\/\/learn\.microsoft\.com\//,
     );
+    // Copy as curl: the token is a $TOKEN placeholder.
+    const curl = await page.locator('#pane pre.curl-text').textContent();
+    expect(curl).toContain('"Authorization: Bearer $TOKEN"');
+    expect(curl).toContain("'https://westus-0.in.applicationinsights.azure.com/v2.1/track'");
     // The token itself never reaches the page.
     const html = await page.content();
     expect(html).not.toContain(expired);
@@ -368,6 +372,16 @@ describe('the inspector page in chromium', () => {
     upstream.handler = answer(200, 'OK', { itemsReceived: 1, itemsAccepted: 1, errors: [] });
     await send({ path: '/v2/track', body: JSON.stringify([envelope('Request', 'RequestData')]) });
     await page.waitForFunction(() => document.querySelectorAll('#rows tr.row').length === 1);
+    // Paused: the feed is closed, nothing arrives; resuming brings what came meanwhile.
+    await page.locator('#pause').click();
+    await page.locator('#status.status-paused').waitFor();
+    const before = proxy.exchanges().length;
+    await send({ path: '/v2/track', body: JSON.stringify([envelope('Request', 'RequestData')]) });
+    await proxy.waitForExchanges(before + 1);
+    await new Promise((r) => setTimeout(r, 600)); // two feed batches' time: nothing may arrive
+    await expect(page.locator('#rows tr.row').count()).resolves.toBe(1);
+    await page.locator('#pause').click();
+    await page.waitForFunction(() => document.querySelectorAll('#rows tr.row').length === 2);
   });
 
   it('renders and filters 1,000 rows (timings reported, not asserted)', async () => {

@@ -11,6 +11,7 @@ import {
   body,
   envelope,
   exchange,
+  failedExchange,
   goodClaims,
   bearer,
   ingestionBody,
@@ -66,6 +67,17 @@ describe('session rows', () => {
     });
     expect(row.findings[0]).toEqual({ id: 'TOKEN_EXPIRED', severity: 'error' });
     expect(sessionRow(1, line(exchange({ request: { path: '/v2/track' } }))).apiVersion).toBe('v2');
+  });
+
+  it('show what never became an HTTP exchange: TLS refused by the client, upstream unreachable', () => {
+    const tls = sessionRow(1, line(failedExchange('CLIENT_TLS_REJECTED', { alert: 'unknown ca' })));
+    expect(tls).toMatchObject({ error: 'CLIENT_TLS_REJECTED', level: 'error', method: 'CONNECT' });
+    expect(tls.status).toBeUndefined();
+    expect(tls.findings.map((f) => f.id)).toContain('CLIENT_DOES_NOT_TRUST_PROXY_CA');
+    const down = sessionRow(2, line(failedExchange('UPSTREAM_REFUSED', { code: 'ECONNREFUSED' })));
+    expect(down).toMatchObject({ error: 'UPSTREAM_REFUSED', level: 'error' });
+    expect(down.findings.map((f) => f.id)).toContain('UPSTREAM_UNREACHABLE');
+    expect(compileFilter(filterFromQuery('?q=status%3Aupstream_refused'))(down)).toBe(true);
   });
 
   it('puts SDK self-telemetry on its own channel', () => {

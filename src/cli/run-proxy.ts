@@ -10,7 +10,7 @@ import {
 import { ensureTrustStoreAtStartup } from '../certs/truststore-at-startup';
 import { diagnose } from '../diagnosis';
 import { DEFAULT_INTERCEPT_PATTERNS } from '../ingestion/clouds';
-import { type InspectorFlags, proxyInspector } from '../inspector/proxy-inspector';
+import { checkInspectorFlags, type InspectorFlags, proxyInspector } from '../inspector/proxy-inspector';
 import {
   type ConnectionString,
   connectionStringHosts,
@@ -127,6 +127,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
   if (options.proxyAuth !== undefined && !options.proxyAuth.includes(':')) {
     throw new UsageError('--proxy-auth takes USER:PASS');
   }
+  if (options.inspector) checkInspectorFlags(options.inspector);
   const scope = new ScopeMatcher({
     connectionStrings,
     intercept: options.intercept,

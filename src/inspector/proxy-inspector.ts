@@ -20,6 +20,12 @@ export interface ProxyInspector {
   announce(address: { host: string; port: number }, logger: Logger): void;
 }
 
+/** Bad flags are refused before the proxy starts anything. */
+export function checkInspectorFlags(flags: InspectorFlags): void {
+  if (flags.history !== undefined && (!Number.isInteger(flags.history) || flags.history < 1))
+    throw new UsageError('--ui-history takes a whole number of exchanges (1 or more)');
+}
+
 /** The inspector of a running proxy, decided from the flags and where the proxy listens. */
 export function proxyInspector(
   flags: InspectorFlags,
@@ -31,8 +37,7 @@ export function proxyInspector(
     caCertPath: string;
   },
 ): ProxyInspector {
-  if (flags.history !== undefined && (!Number.isInteger(flags.history) || flags.history < 1))
-    throw new UsageError('--ui-history takes a whole number of exchanges (1 or more)');
+  checkInspectorFlags(flags);
   const decision = uiDecision(flags.ui, proxy.host, proxy.proxyAuth);
   const page = decision.enabled
     ? liveInspector({

@@ -169,6 +169,10 @@ describe('the banner', () => {
     expect(() =>
       proxyInspector({ history: 0 }, { host: '127.0.0.1', connectionStrings: [], caCertPath: '' }),
     ).toThrow(/--ui-history/);
+    const bad = runCli(['start', '--port', '0', '--ui-history', '0']);
+    await new Promise((r) => bad.child.once('exit', r));
+    expect(bad.child.exitCode).toBe(2);
+    expect(bad.stderr()).toMatch(/--ui-history takes a whole number/);
     const help = runCli(['start', '--help']);
     await new Promise((r) => help.child.once('exit', r));
     expect(help.stdout()).toMatch(/--ui\b/);

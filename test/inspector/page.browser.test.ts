@@ -407,6 +407,11 @@ describe('the inspector page in chromium', () => {
       expect(expected.exchanges).toBeGreaterThan(1000);
       const report = `inspector 1,000 rows: first render ${first.toFixed(1)} ms, filter "status:401" ${filter.toFixed(1)} ms (${shown401} rows), filter "failures only" ${filterFailures.toFixed(1)} ms`;
       console.log(report);
+      // A dropped feed (here: every connection cut) reconnects by itself and starts from a snapshot.
+      served.server.closeAllConnections();
+      await big.locator('#status.status-down').waitFor({ timeout: 10_000 });
+      await big.locator('#status.status-live').waitFor({ timeout: 10_000 });
+      await expect(big.locator('#rows tr.row').count()).resolves.toBe(1000);
       if (shots) writeFileSync(path.join(shots, 'inspector-timings.txt'), `${report}\n`);
       await big.close();
     } finally {

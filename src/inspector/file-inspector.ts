@@ -34,8 +34,12 @@ export async function logFileSource(
     counts.lines += 1;
     const parsed = parseLogLine(text);
     if (parsed.kind === 'exchange') {
-      counts.exchanges += 1;
-      history.add(parsed.line);
+      try {
+        history.add(parsed.line);
+        counts.exchanges += 1;
+      } catch {
+        counts.unparsed += 1; // a hand-edited record the list cannot show: counted, not fatal
+      }
     } else if (parsed.kind === 'unparsed') counts.unparsed += 1;
   }
   const report = await reportFromFile(file);

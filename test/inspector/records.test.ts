@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { logFileSource } from '../../src/inspector/file-inspector';
+import { tempDir } from '../helpers/tmp';
 import { diagnose } from '../../src/diagnosis';
 import { parseLogLine } from '../../src/model/log-line';
 import type { ExchangeLogLine } from '../../src/model/log-line';
@@ -218,5 +221,36 @@ describe('whether start serves the page', () => {
     });
     expect(pageUrl('0.0.0.0', 8888)).toBe('http://127.0.0.1:8888/');
     expect(pageUrl('::1', 8888)).toBe('http://[::1]:8888/');
+  });
+});
+
+describe('a saved log with odd lines', () => {
+  it('loads what it can, counts the rest, and each odd record still opens or answers an error', async () => {
+    const tmp = tempDir('aiproxy-odd-log-');
+    try {
+      const file = `${tmp.dir}/odd.log`;
+      const good = JSON.stringify({ level: 30, time: 1, ...line() });
+      const odd = [
+        '{"exchange":{"id":1,"request":{"method":"POST","host":"h","authorization":"x","headers":null},"timings":5},"findings":[{"id":"X","guidance":"bad"}],"analysis":{"envelopes":5}}',
+        '{"exchange":{"request":{"method":"GET","host":"h","body":{"text":7}},"response":{"status":"x"}},"findings":"none"}',
+        'garbage',
+        '{"msg":"listening"}',
+      ];
+      writeFileSync(file, [good, ...odd, good].join('\n'));
+      const { source, counts } = await logFileSource(file);
+      expect(counts).toEqual({ lines: 6, exchanges: 4, unparsed: 1 });
+      expect(source.report().lines.exchanges).toBe(4);
+      for (const stored of source.history.all()) {
+        const record = JSON.parse(stored.json);
+        try {
+          sessionDetail(record);
+        } catch (err) {
+          expect(err).toBeInstanceOf(Error); // the route answers 500 for this one record
+        }
+      }
+      source.feed.close();
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

@@ -82,6 +82,8 @@ export interface InspectorRouteOptions {
   credentials?: string;
   /** Where the built page lives (tests may point elsewhere). */
   pageDir?: string;
+  /** Host names that are this proxy besides IP literals and localhost (`--host` when it is a name). */
+  ownNames?: string[];
 }
 
 /** The page and its data endpoints, on the proxy's own address (or `inspect`'s own server). */
@@ -147,8 +149,12 @@ export function inspectorRoute(source: InspectorSource, options: InspectorRouteO
       const isPage = PAGE_PATHS.has(pathname);
       if (!isPage && !pathname.startsWith('/api/') && !pathname.startsWith('/inspector/')) return false;
       try {
-        if (!hostIsOwn(req)) {
-          text(res, 403, 'refused: the Host header is not this address (use the address printed at start)');
+        if (!hostIsOwn(req, options.ownNames)) {
+          text(
+            res,
+            403,
+            'refused: open the page by the address printed at start (an IP address or localhost), not by another name',
+          );
           return true;
         }
         if (!fromOwnPage(req, isPage)) {

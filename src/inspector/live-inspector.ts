@@ -17,6 +17,7 @@ export interface LiveInspectorOptions {
   caCertPath?: string;
   credentials?: string;
   pageDir?: string;
+  ownNames?: string[];
   feed?: FeedOptions;
 }
 
@@ -83,6 +84,10 @@ export function liveInspector(options: LiveInspectorOptions): LiveInspector {
   return {
     sink,
     source,
-    route: inspectorRoute(source, { credentials: options.credentials, pageDir: options.pageDir }),
+    route: inspectorRoute(source, {
+      credentials: options.credentials,
+      pageDir: options.pageDir,
+      ownNames: options.ownNames,
+    }),
   };
 }

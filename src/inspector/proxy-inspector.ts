@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { ConnectionString } from '../ingestion/connection-string';
 import { UsageError } from '../model/usage-error';
@@ -48,6 +49,7 @@ export function proxyInspector(
         connectionStrings: proxy.connectionStrings,
         caCertPath: proxy.caCertPath,
         credentials: proxy.proxyAuth,
+        ownNames: isIP(proxy.host) ? [] : [proxy.host.toLowerCase()],
       })
     : undefined;
   return {

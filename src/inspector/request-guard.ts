@@ -3,21 +3,18 @@ import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 
 /**
- * Who may talk to the page. A page on another site can make a browser send requests here (and,
- * by resolving its own name to 127.0.0.1, even look same-origin): the data endpoints answer only
- * when the `Host` names the address the connection actually arrived at, and the browser says the
- * request comes from the page itself.
+ * Who may talk to the page. A page on another site can make a browser send requests here, and by
+ * resolving its own name to 127.0.0.1 (DNS rebinding) even look same-origin. A browser's `Host` is
+ * the host of the page's origin: the data endpoints answer only when it is an IP literal or
+ * `localhost` (what a person types for the proxy; no site can take those names), and the browser
+ * says the request comes from the page itself. The port is not compared: behind a container's
+ * port mapping the browser's port is not the one the proxy listens on.
  */
 
 const unbracket = (host: string) => host.replace(/^\[|\]$/g, '');
-const plainAddress = (address: string | undefined) => (address ?? '').replace(/^::ffff:/, '').toLowerCase();
 
-function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.');
-}
-
-/** `Host` is this connection's own address (an IP literal, or `localhost` on loopback) and port. */
-export function hostIsOwn(req: IncomingMessage): boolean {
+/** `Host` names the proxy by address (or `localhost`), not by a name someone else controls. */
+export function hostIsOwn(req: IncomingMessage, ownNames: readonly string[] = []): boolean {
   const header = req.headers.host;
   if (!header) return false;
   let url: URL;
@@ -27,11 +24,8 @@ export function hostIsOwn(req: IncomingMessage): boolean {
     return false;
   }
   if (url.username || url.password || url.pathname !== '/') return false;
-  if ((url.port || '80') !== String(req.socket.localPort)) return false;
   const name = unbracket(url.hostname).toLowerCase();
-  const local = plainAddress(req.socket.localAddress);
-  if (name === 'localhost') return isLoopback(local);
-  return isIP(name) !== 0 && plainAddress(name) === local;
+  return name === 'localhost' || isIP(name) !== 0 || ownNames.includes(name);
 }
 
 /** The browser's own word on where the request comes from: the page itself, or typed by a person. */

@@ -56,10 +56,14 @@ describe('the data endpoints on the proxy address', () => {
     const port = proxy.port;
     expect((await request(port, '/api/sessions')).status).toBe(200);
     expect((await request(port, '/api/sessions', { host: `localhost:${port}` })).status).toBe(200);
+    // Behind a port mapping (docker -p 9999:8888) the browser's port is not ours: still the proxy.
+    expect((await request(port, '/api/sessions', { host: '127.0.0.1:9999' })).status).toBe(200);
+    expect((await request(port, '/api/sessions', { host: '[::1]:9999' })).status).toBe(200);
     for (const headers of <Record<string, string>[]>[
       { host: `attacker.example:${port}` },
-      { host: `127.0.0.1:${port + 1}` },
-      { host: `127.0.0.2:${port}` },
+      { host: `127.0.0.1.nip.io:${port}` },
+      { host: `localhost.attacker.example:${port}` },
+      { host: `user@127.0.0.1:${port}` },
       { origin: 'http://attacker.example' },
       { origin: `http://localhost:${port}` },
       { 'sec-fetch-site': 'cross-site' },

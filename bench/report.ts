@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CellResult } from './load';
+import type { PageCellResult } from './page-cell';
 
 export interface Report {
   generatedAt: string;
@@ -27,6 +28,8 @@ export interface Report {
     peakMb: number;
   };
   log: { linesWritten: number; bytesWritten: number; requestsSent: number };
+  /** Keep-alive small c16 through this proxy without and with the inspector page open (issue 10). */
+  pageCell?: PageCellResult;
   notes: string[];
   runtimeSeconds: number;
 }
@@ -220,6 +223,27 @@ export function writeReport(report: Report, file: string): string {
     value: `worst ${fmt(worst.cost * 100, 1)} % (${worst.c}); mean of the c16 cells ${fmt(meanC16 * 100, 1)} %; per cell: ${costs.map((x) => `${x.c} ${fmt(x.cost * 100, 0)} %`).join(', ')}`,
     met: worst.cost <= 0.15,
   });
+  const pc = report.pageCell;
+  if (pc) {
+    const without = median(pc.without.map((r) => r.rps));
+    const withPage = median(pc.with.map((r) => r.rps));
+    targets.push({
+      name: 'keep-alive small c16 with the inspector page open keeps ≥ 90 % of its throughput',
+      value: `${fmt((withPage / without) * 100, 0)} % (${fmt(withPage)} req/s with the page, ${fmt(without)} without)`,
+      met: withPage >= 0.9 * without,
+    });
+    out.push('## The inspector page open (issue 10)', '');
+    out.push(
+      `Keep-alive, small bodies, 16 lanes through this proxy; each repetition runs the cell without a page, then ` +
+        `with the page open and receiving its live feed (${pc.page === 'browser' ? 'Debian chromium showing the page' : 'a client reading the feed like the page does'}).`,
+      '',
+      '| | req/s (p50 / p99 ms) | proxy CPU ms/req | feed messages/s received | errors |',
+      '|---|---:|---:|---:|---:|',
+    );
+    const row = (label: string, runs: PageCellResult['without'], feed?: PageCellResult['received']) =>
+      `| ${label} | ${fmt(median(runs.map((r) => r.rps)))} (${fmt(median(runs.map((r) => r.p50)), 2)} / ${fmt(median(runs.map((r) => r.p99)), 1)}) | ${fmt(median(runs.map((r) => (r as { cpuMsPerReq?: number }).cpuMsPerReq ?? NaN)), 2)} | ${feed ? fmt(median(feed.map((f) => f.messages / Math.max(0.001, f.seconds))), 1) : '–'} | ${runs.reduce((s2, r) => s2 + r.errors, 0)} |`;
+    out.push(row('without a page', pc.without), row('with the page open', pc.with, pc.received), '');
+  }
   const errorTotal = cellKeys.reduce(
     (sum, c) => sum + errorsOf(report, c, 'proxy') + errorsOf(report, c, 'proxy-noanalysis'),
     0,

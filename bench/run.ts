@@ -14,7 +14,9 @@
  * after the --max-semi-space-size=2 that `npm start` and the image use),
  * BENCH_PROXY_MAIN=/path/to/dist/cli/main.js (measure another build of this proxy, e.g. an experiment),
  * BENCH_SOAK_RSS_LIMIT_MB (2048): the soak stops early if the proxy grows beyond this,
- * BENCH_OUT (docs/performance.md): where the report goes (experiments should not overwrite it).
+ * BENCH_OUT (docs/performance.md): where the report goes (experiments should not overwrite it),
+ * BENCH_PAGE=browser|sse|none: how the inspector cell keeps the page open (default: chromium when
+ * /usr/bin/chromium exists, else a reader of the page's feed; none skips the cell).
  */
 import { type ChildProcess, execFileSync, fork, spawn, spawnSync } from 'node:child_process';
 import {
@@ -31,6 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CellRequest, CellResult } from './load';
 import { cpuMs, spawnReady, statusMb, stop, waitForPort } from './procs';
+import { measurePageCell } from './page-cell';
 import { type Report, writeReport } from './report';
 import { describeBodies, HOST } from './workload';
 
@@ -408,8 +411,29 @@ async function inner(): Promise<number> {
       if (pid) peakRss[key] = statusMb(pid, 'VmHWM');
     }
 
-    // Soak: many exchanges through the proxy with analysis and log on, then its memory.
+    // The inspector cell (after the peak RSS, so the page's history does not count in it).
+    let pageCell: Report['pageCell'];
     const proxy = running.get('proxy')!;
+    if (configs.includes('proxy') && process.env.BENCH_PAGE !== 'none') {
+      const base = { type: 'cell' as const, target: { proxyUrl: proxy.proxyUrl }, host: HOST };
+      pageCell = await measurePageCell(
+        async (msg) => {
+          const pid = proxy.child!.pid!;
+          const cpu0 = cpuMs(pid);
+          const r = await load.call<CellResult>(msg, CELL_MS + WARMUP_MS + 30_000);
+          requestsSent.proxy = (requestsSent.proxy ?? 0) + r.total + r.errors;
+          return { ...r, cpuMsPerReq: (cpuMs(pid) - cpu0) / Math.max(1, r.total) };
+        },
+        { ...base, warmupMs: WARMUP_MS, durationMs: CELL_MS, ca: [proxy.ca] },
+        `${proxy.proxyUrl}/`,
+        Math.max(1, repsDone),
+      );
+      log(
+        `inspector cell (${pageCell.page}): without ${pageCell.without.map((r) => Math.round(r.rps)).join('/')} req/s, with the page ${pageCell.with.map((r) => Math.round(r.rps)).join('/')} req/s`,
+      );
+    }
+
+    // Soak: many exchanges through the proxy with analysis and log on, then its memory.
     const soakBudget = Math.max(20_000, Math.min(150_000, BUDGET_MS - (Date.now() - began) - 30_000));
     log(`soak: ${SOAK_COUNT} exchanges through the proxy (bounded to ${Math.round(soakBudget / 1000)} s)`);
     const rssBefore = statusMb(proxy.child!.pid!, 'VmRSS');
@@ -487,6 +511,7 @@ async function inner(): Promise<number> {
       first,
       peakRss,
       soak: soakResult,
+      ...(pageCell ? { pageCell } : {}),
       log: { linesWritten: logLines, bytesWritten: logBytes, requestsSent: requestsSent.proxy ?? 0 },
       notes,
       runtimeSeconds: (Date.now() - began) / 1000,

@@ -10,6 +10,7 @@ import {
 import { ensureTrustStoreAtStartup } from '../certs/truststore-at-startup';
 import { diagnose } from '../diagnosis';
 import { DEFAULT_INTERCEPT_PATTERNS } from '../ingestion/clouds';
+import { checkInspectorFlags, type InspectorFlags, proxyInspector } from '../inspector/proxy-inspector';
 import {
   type ConnectionString,
   connectionStringHosts,
@@ -58,6 +59,8 @@ export interface RunProxyOptions {
   sinks?: ExchangeSink[];
   /** Extra pages and data endpoints on the proxy's own address (inspector, metrics, ...). */
   localRoutes?: LocalRoute[];
+  /** The inspector page (`start --ui`, `--ui-history`); absent: no page. */
+  inspector?: InspectorFlags;
   analyzer?: (connectionStrings: ConnectionString[]) => Analyzer;
   prettyStream?: () => Writable;
   /** The banner's proxy address for apps (a service name, 127.0.0.1 in a pod); default: --host. */
@@ -130,6 +133,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
   if (options.proxyAuth !== undefined && !options.proxyAuth.includes(':')) {
     throw new UsageError('--proxy-auth takes USER:PASS');
   }
+  if (options.inspector) checkInspectorFlags(options.inspector);
   const scope = new ScopeMatcher({
     connectionStrings,
     intercept: options.intercept,
@@ -154,6 +158,10 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     throw new UsageError(outsideConstraintsMessage(ca, outside, caHosts));
   }
   if (options.writeTruststore) await ensureTrustStoreAtStartup(ca, logger);
+  const page = options.inspector
+    ? proxyInspector(options.inspector, { ...options, connectionStrings, caCertPath: ca.certPath })
+    : undefined;
+  const sinks = [...(page?.sinks ?? []), ...(options.sinks ?? [])];
   const server = new ProxyServer({
     host: options.host,
     port: options.port,
@@ -168,14 +176,14 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     maxCaptureBytes: options.maxCaptureBytes,
     proxyAuth: options.proxyAuth,
     capture: options.analysis,
-    localRoutes: options.localRoutes,
+    localRoutes: [...(page?.routes ?? []), ...(options.localRoutes ?? [])],
   });
   const analyze: Analyzer = options.analyzer
     ? options.analyzer(connectionStrings)
     : (exchange) =>
         diagnose(exchange, { connectionStrings, expectEntra: options.expectEntra, caCertPath: ca.certPath });
   const pipeline = new ExchangePipeline(
-    [logSink(logger, options.logBodies ?? 'failures'), ...(options.sinks ?? [])],
+    [logSink(logger, options.logBodies ?? 'failures'), ...sinks],
     analyze,
     options.maxCaptureBytes,
     DEFAULT_PIPELINE_LIMITS,
@@ -243,6 +251,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     `appinsights-auth-proxy listening on ${address.host}:${address.port}; CA ${created ? 'created' : 'loaded'} at ${ca.certPath}`,
   );
   if (banner.hint) logger.warn(banner.hint);
+  page?.announce(address, logger);
   return {
     address,
     server,
@@ -251,7 +260,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     async close() {
       await server.close();
       await pipeline.drain();
-      for (const sink of options.sinks ?? []) await sink.close?.();
+      for (const sink of sinks) await sink.close?.();
       flush();
       restoreConsole();
     },

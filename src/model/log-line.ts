@@ -57,3 +57,54 @@ export interface ExchangeLogLine {
   analysis?: Analysis;
   findings: Finding[];
 }
+
+/** An exchange line as the log holds it: the record plus pino's own fields. */
+export interface LoggedExchangeLine extends ExchangeLogLine {
+  level?: number | string;
+  time?: string;
+}
+
+/** What one line of a JSON log is: an exchange, another JSON record, or not JSON at all. */
+export type ParsedLogLine =
+  | { kind: 'exchange'; line: LoggedExchangeLine }
+  | { kind: 'other'; record: Record<string, unknown> }
+  | { kind: 'unparsed'; reason: string };
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The one reader of a log line: checks the shape readers rely on (an exchange with a request
+ * line) and fills what an old or hand-edited line may lack (findings, msg). Never throws.
+ */
+export function parseLogLine(text: string): ParsedLogLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { kind: 'unparsed', reason: (err as Error).message };
+  }
+  if (!isRecord(value)) return { kind: 'unparsed', reason: 'not a JSON object' };
+  const exchange = value.exchange;
+  if (!isRecord(exchange)) return { kind: 'other', record: value };
+  const request = exchange.request;
+  if (!isRecord(request) || typeof request.method !== 'string' || typeof request.host !== 'string')
+    return { kind: 'unparsed', reason: 'exchange without a request line' };
+  if (!isRecord(request.headers)) request.headers = {};
+  if (!isRecord(request.body)) request.body = { size: 0, captured: 0, truncated: false };
+  if (typeof request.path !== 'string') request.path = '/';
+  if (typeof request.url !== 'string') request.url = `https://${request.host}${request.path}`;
+  if (typeof request.httpVersion !== 'string') request.httpVersion = '1.1';
+  if (!isRecord(exchange.timings)) exchange.timings = { start: Date.parse(String(exchange.startedAt)) || 0 };
+  if (isRecord(exchange.response)) {
+    const response = exchange.response;
+    if (!isRecord(response.headers)) response.headers = {};
+    if (!isRecord(response.body)) response.body = { size: 0, captured: 0, truncated: false };
+  }
+  const line = value as unknown as LoggedExchangeLine;
+  if (!Array.isArray(value.findings)) line.findings = [];
+  else line.findings = line.findings.filter((f) => isRecord(f) && typeof f.id === 'string');
+  if (typeof value.msg !== 'string') line.msg = '';
+  if (!isRecord(value.analysis)) delete line.analysis;
+  return { kind: 'exchange', line };
+}

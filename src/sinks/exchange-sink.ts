@@ -20,7 +20,7 @@ export interface ExchangeSink {
 /** Which exchanges keep their body text in the log: bodies make lines large, failures need them. */
 export type LogBodies = 'failures' | 'all' | 'none';
 
-function withoutBodyText(exchange: Exchange): Exchange {
+export function withoutBodyText(exchange: Exchange): Exchange {
   const strip = (body: Exchange['request']['body']) => {
     if (body.text === undefined && body.base64 === undefined) return body;
     const { text: _text, base64: _base64, ...rest } = body;

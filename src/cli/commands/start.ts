@@ -4,6 +4,7 @@ import { REHEARSAL_CONNECTION_STRING, rehearsalInstructions, startRehearsalFake 
 import { RUN_PROXY_DEFAULTS, runProxy } from '../run-proxy';
 import { selfCommand } from '../self-command';
 import { viewSinks } from '../view-sinks';
+import { DEFAULT_UI_HISTORY } from '../../inspector/session-history';
 
 /** Flags of `start`, each also settable as AIPROXY_<FLAG> (see main.ts). */
 export function startOptions(cli: Argv) {
@@ -119,6 +120,16 @@ export function startOptions(cli: Argv) {
       describe: 'Print a summary report to stderr on stop (--summary false: none)',
     })
     .option('proxy-auth', { type: 'string', describe: 'Require Proxy-Authorization Basic USER:PASS' })
+    .option('ui', {
+      type: 'boolean',
+      describe:
+        "The inspector page on the proxy's own address (default: on for 127.0.0.1; on another address only with --proxy-auth or --ui true)",
+    })
+    .option('ui-history', {
+      type: 'number',
+      default: DEFAULT_UI_HISTORY,
+      describe: 'Exchanges the inspector page keeps (the oldest go first; a byte ceiling applies too)',
+    })
     .option('analysis', {
       type: 'boolean',
       default: true,
@@ -189,6 +200,7 @@ export const startCommand: CommandModule<object, StartArgs> = {
         writeTruststore: true,
         advertiseHost: args['advertise-host'],
         advertiseTrustDir: args['advertise-trust-dir'],
+        inspector: { ui: args.ui, history: args['ui-history'] },
       });
     } catch (err) {
       await rehearsal?.close();

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { logFileSource, serveLogFile } from '../../inspector/file-inspector';
+import { DEFAULT_UI_HISTORY } from '../../inspector/session-history';
+import { UsageError } from '../usage-error';
+
+function inspectOptions(cli: Argv) {
+  return cli
+    .positional('logfile', { type: 'string', demandOption: true, describe: 'JSON log written by start' })
+    .option('port', {
+      type: 'number',
+      default: 8890,
+      describe: 'Port on 127.0.0.1 for the page (0: any free port)',
+    })
+    .option('ui-history', {
+      type: 'number',
+      default: DEFAULT_UI_HISTORY,
+      describe: 'Show the last N exchanges of the log',
+    })
+    .option('open', {
+      type: 'boolean',
+      default: true,
+      describe: 'Open a browser (when there is a desktop); the URL is printed either way',
+    });
+}
+
+type InspectArgs = Awaited<ReturnType<typeof inspectOptions>['argv']>;
+
+/** The desktop's "open this URL" command, when there is a desktop to open it on. */
+function browserOpener(): [string, string[]] | undefined {
+  if (process.platform === 'darwin') return ['open', []];
+  if (process.platform === 'win32') return ['cmd', ['/c', 'start', '""']];
+  if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) return ['xdg-open', []];
+  return undefined;
+}
+
+function openBrowser(url: string): void {
+  const opener = browserOpener();
+  if (!opener) return;
+  const child = spawn(opener[0], [...opener[1], url], { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined); // no opener installed: the printed URL is enough
+  child.unref();
+}
+
+export const inspectCommand: CommandModule<object, InspectArgs> = {
+  command: 'inspect <logfile>',
+  describe: 'Open a saved log in the inspector page (read-only), e.g. from kubectl logs',
+  builder: (cli) => inspectOptions(cli) as unknown as Argv<InspectArgs>,
+  handler: async (args) => {
+    const file = String(args.logfile);
+    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+    if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
+      throw new UsageError(`--port ${args.port} is not a port`);
+    if (!Number.isInteger(args['ui-history']) || args['ui-history'] < 1)
+      throw new UsageError('--ui-history takes a whole number of exchanges (1 or more)');
+    const { source, counts } = await logFileSource(file, args['ui-history']);
+    let served: Awaited<ReturnType<typeof serveLogFile>>;
+    try {
+      served = await serveLogFile(source, '127.0.0.1', args.port);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new UsageError(`port ${args.port} is already in use (--port N, or --port 0 for any)`);
+      throw err;
+    }
+    const shown = Math.min(counts.exchanges, args['ui-history']);
+    process.stdout.write(
+      `inspect: ${file}: ${counts.exchanges} exchanges (showing the last ${shown}), ${counts.unparsed} lines not parsed\n` +
+        `inspect: open ${served.url} (Ctrl-C to stop)\n`,
+    );
+    if (args.open && process.stdout.isTTY) openBrowser(served.url);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    source.feed.close();
+    served.server.closeAllConnections();
+    await new Promise<void>((resolve) => served.server.close(() => resolve()));
+    (args as { exitCode?: number }).exitCode = 0;
+  },
+};

@@ -1,0 +1,78 @@
+import { createReadStream } from 'node:fs';
+import http from 'node:http';
+import { createInterface } from 'node:readline';
+import { parseLogLine } from '../model/log-line';
+import { reportFromFile } from '../sinks/report';
+import { type InspectorSource, inspectorRoute, snapshotOf } from './inspector-route';
+import { SessionFeed } from './session-feed';
+import { DEFAULT_UI_HISTORY, DEFAULT_UI_HISTORY_BYTES, SessionHistory } from './session-history';
+
+export interface LogFileSource {
+  source: InspectorSource;
+  /** Lines read, exchanges among them, lines that were not JSON log lines. */
+  counts: { lines: number; exchanges: number; unparsed: number };
+}
+
+/**
+ * A saved log as the page's source (read-only): its last `historySize` exchanges, read through the
+ * log-line parser, and the verdict of `report` over the whole file.
+ */
+export async function logFileSource(
+  file: string,
+  historySize = DEFAULT_UI_HISTORY,
+  historyBytes = DEFAULT_UI_HISTORY_BYTES,
+): Promise<LogFileSource> {
+  const history = new SessionHistory(historySize, historyBytes);
+  const counts = { lines: 0, exchanges: 0, unparsed: 0 };
+  const input = createReadStream(file);
+  await new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', reject);
+  });
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    if (!text.trim()) continue;
+    counts.lines += 1;
+    const parsed = parseLogLine(text);
+    if (parsed.kind === 'exchange') {
+      try {
+        history.add(parsed.line);
+        counts.exchanges += 1;
+      } catch {
+        counts.unparsed += 1; // a hand-edited record the list cannot show: counted, not fatal
+      }
+    } else if (parsed.kind === 'unparsed') counts.unparsed += 1;
+  }
+  const report = await reportFromFile(file);
+  const source: InspectorSource = {
+    mode: 'file',
+    title: file,
+    history,
+    report: () => report,
+    detailContext: {},
+    feed: new SessionFeed({ snapshot: () => snapshotOf(source), extras: () => undefined }),
+  };
+  return { source, counts };
+}
+
+/** `inspect`'s own small web server: the page and its data, nothing else. */
+export async function serveLogFile(
+  source: InspectorSource,
+  host: string,
+  port: number,
+): Promise<{ server: http.Server; url: string }> {
+  const route = inspectorRoute(source);
+  const server = http.createServer((req, res) => {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!route.handle(pathname, req, res)) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('appinsights-auth-proxy inspect: not found\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  return { server, url: `http://${host}:${actual}/` };
+}

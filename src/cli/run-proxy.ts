@@ -21,6 +21,7 @@ import { ProxyServer } from '../proxy/proxy-server';
 import { ScopeMatcher } from '../proxy/scope';
 import { type ExchangeSink, type LogBodies, logSink } from '../sinks/exchange-sink';
 import { createLogger, type LogFormat, routeConsole } from '../sinks/logger';
+import { startTrafficLog } from './traffic-log';
 import { UsageError } from './usage-error';
 
 export interface RunProxyOptions {
@@ -43,6 +44,8 @@ export interface RunProxyOptions {
   /** Which exchanges keep body text in the log (default: failures). */
   logBodies?: LogBodies;
   expectEntra: boolean;
+  /** Seconds without telemetry before the NO_TELEMETRY finding (default 60). */
+  quietAfter?: number;
   proxyAuth?: string;
   analysis: boolean;
   /** Create a new CA without Name Constraints (default: constrained to the intercepted domains). */
@@ -168,8 +171,16 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     ? options.analyzer(connectionStrings)
     : (exchange) =>
         diagnose(exchange, { connectionStrings, expectEntra: options.expectEntra, caCertPath: ca.certPath });
+  const traffic = startTrafficLog({
+    logger,
+    sinks: options.sinks ?? [],
+    connectionStrings,
+    expectEntra: options.expectEntra,
+    quietAfterSeconds: options.quietAfter ?? 60,
+    enabled: options.analysis,
+  });
   const pipeline = new ExchangePipeline(
-    [logSink(logger, options.logBodies ?? 'failures'), ...(options.sinks ?? [])],
+    [logSink(logger, options.logBodies ?? 'failures'), ...(options.sinks ?? []), traffic.sink],
     analyze,
     options.maxCaptureBytes,
     DEFAULT_PIPELINE_LIMITS,
@@ -182,7 +193,8 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
       ),
   );
   server.on('exchange', (live) => pipeline.accept(live));
-  server.on('tunnel', (t) =>
+  server.on('tunnel', (t) => {
+    traffic.connection(t.start);
     logger.info(
       {
         tunnel: {
@@ -195,8 +207,8 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
         },
       },
       `TUNNEL ${t.target.host}:${t.target.port} (not intercepted)${t.error ? ` failed: ${t.error}` : ''}`,
-    ),
-  );
+    );
+  });
   server.on('notice', ({ level, msg, ...rest }) => logger[level](rest, msg));
 
   let address: { host: string; port: number };
@@ -204,6 +216,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     address = await server.start();
   } catch (err) {
     restoreConsole();
+    traffic.stop();
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE')
       throw new UsageError(`port ${options.port} on ${options.host} is already in use (--port)`);
@@ -244,6 +257,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     async close() {
       await server.close();
       await pipeline.drain();
+      traffic.stop();
       for (const sink of options.sinks ?? []) await sink.close?.();
       flush();
       restoreConsole();

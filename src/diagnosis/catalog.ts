@@ -2,6 +2,7 @@ import { ENTRA_ENTRIES } from './catalog/entra';
 import { INGESTION_ENTRIES } from './catalog/ingestion';
 import { NETWORK_ENTRIES } from './catalog/network';
 import { TOKEN_ENTRIES } from './catalog/tokens';
+import { TRAFFIC_ENTRIES } from './catalog/traffic';
 import type { CatalogEntry } from './catalog/types';
 import type { FindingId } from './finding-ids';
 
@@ -13,6 +14,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   ...TOKEN_ENTRIES,
   ...ENTRA_ENTRIES,
   ...NETWORK_ENTRIES,
+  ...TRAFFIC_ENTRIES,
 ];
 
 const BY_ID = new Map<string, CatalogEntry>(CATALOG.map((e) => [e.id, e]));

@@ -12,6 +12,7 @@ import { prettyCommand } from './commands/pretty';
 import { reportCommand } from './commands/report';
 import { harCommand } from './commands/har';
 import { explainCommand } from './commands/explain';
+import { checkCommand } from './commands/check';
 
 /** Registers every sub-command. Keep one line per command. */
 function registerCommands(cli: Argv): Argv {
@@ -23,7 +24,8 @@ function registerCommands(cli: Argv): Argv {
     .command(prettyCommand)
     .command(reportCommand)
     .command(harCommand)
-    .command(explainCommand);
+    .command(explainCommand)
+    .command(checkCommand);
 }
 
 /**

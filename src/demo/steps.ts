@@ -35,7 +35,7 @@ export type AppAction =
   | { kind: 'legacy'; credential: CredentialSpec }
   /**
    * Any program, run by the orchestrator (not the SDK app). Placeholders in argv and env values:
-   * {proxyHost} {proxyPort} {proxyCa} {work} {ingestionUrl} {ikey} {token} (a valid token minted
+   * {proxyHost} {proxyPort} {proxyUrl} {proxyCa} {fakeCa} {work} {ingestionUrl} {ikey} {token} (a valid token minted
    * by the fake Entra for its authorized app).
    */
   | { kind: 'command'; argv: string[]; env?: Record<string, string>; timeoutMs?: number };

@@ -275,8 +275,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ikey: DEMO_IKEY,
     };
 
+    const reused = new Map<string, CredentialSpec>();
     const resolveCredential = (spec: CredentialSpec): CredentialSpec => {
       if (spec.type !== 'minted') return spec;
+      const known = spec.reuse ? reused.get(spec.reuse) : undefined;
+      if (known) return known;
+      const resolved = mint(spec);
+      if (spec.reuse) reused.set(spec.reuse, resolved);
+      return resolved;
+    };
+    const mint = (spec: Extract<CredentialSpec, { type: 'minted' }>): CredentialSpec => {
       const now = Math.floor(Date.now() / 1000);
       const claims = { ...spec.claims };
       if (spec.expiresInSeconds !== undefined) {

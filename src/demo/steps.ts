@@ -15,7 +15,14 @@ export type CredentialSpec =
    * (as an app with a stale or wrongly scoped cached token would). `expiresInSeconds` sets `exp`
    * relative to now (negative: already expired) and `nbf` accordingly.
    */
-  | { type: 'minted'; claims?: TokenClaims; expiresInSeconds?: number; notBeforeInSeconds?: number }
+  | {
+      type: 'minted';
+      claims?: TokenClaims;
+      expiresInSeconds?: number;
+      notBeforeInSeconds?: number;
+      /** Mint once and hand the same token to every step that names this key (a stale cache). */
+      reuse?: string;
+    }
   /** A fixed token string (resolved form of `minted`). */
   | { type: 'token'; token: string }
   /** @azure/identity ClientSecretCredential against the fake Entra (defaults: the fake's known app). */

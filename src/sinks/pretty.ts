@@ -185,8 +185,8 @@ export function formatLogLine(line: Json, options: PrettyOptions): string | unde
   }
   if (line.traffic && typeof line.traffic === 'object' && Array.isArray(line.findings)) {
     // A finding across exchanges: its own line; the guidance only when it fires.
-    const head = prefix + paint(String(line.msg ?? ''), levelColour(level), options);
-    if (line.traffic.state === 'cleared') return head;
+    if (line.traffic.state === 'cleared') return prefix + paint(String(line.msg ?? ''), 'green', options);
+    const head = prefix + paint('TRAFFIC (a finding across exchanges)', levelColour(level), options);
     return [head, ...(line.findings as Json[]).flatMap((f) => formatFinding(f, options))].join('\n');
   }
   if (line.tunnel && typeof line.tunnel === 'object') {

@@ -48,7 +48,9 @@ describe('findings across exchanges: each fires once per cause and clears', () =
     const firedLine = lines[0]!;
     expect(firedLine.findings[0]!.evidence.requestsWithoutToken).toBe(1);
     expect(firedLine.findings[0]!.guidance.fix.length).toBeGreaterThan(0);
-    expect(lines[1]!.msg).toMatch(/cleared: a token request went through the proxy at 2026-11-26T12:00:10/);
+    expect(lines[1]!.msg).toMatch(
+      /cleared at 12:00:10: a token request went through the proxy at 2026-11-26T12:00:10/,
+    );
   });
 
   it('TOKEN_REQUEST_NOT_SEEN does not fire when the token request was seen first', () => {

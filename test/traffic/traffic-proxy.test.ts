@@ -142,7 +142,7 @@ describeNetns('findings across exchanges, through the running proxy with real cl
     expect(fired('no-credential')).toEqual(['TOKEN_REQUEST_NOT_SEEN']);
     expect(cleared('token-request')).toEqual(['TOKEN_REQUEST_NOT_SEEN']);
     const line = trafficLines(stepOf(result, 'token-request'), 'cleared')[0]!;
-    expect(line.msg).toMatch(/cleared: a token request went through the proxy at \d{4}-/);
+    expect(line.msg).toMatch(/cleared at \d\d:\d\d:\d\d: a token request went through the proxy at \d{4}-/);
   });
 
   it('CLOUD_MISMATCH: a US Government token to a public ingestion host named in a public connection string', () => {

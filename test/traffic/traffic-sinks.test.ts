@@ -44,7 +44,7 @@ describe('findings across exchanges in the readers of the log', () => {
       .map((l) => formatTextLine(l, { color: false, onlyFindings: true }))
       .filter(Boolean)
       .join('\n');
-    expect(text).toContain('TRAFFIC TOKEN_REQUEST_NOT_SEEN');
+    expect(text).toContain('WARN  TRAFFIC (a finding across exchanges)');
     expect(text).toMatch(/WARN +TOKEN_REQUEST_NOT_SEEN: 1 telemetry request/);
     expect(text).toMatch(/fix:\n {8}1\. /);
   });

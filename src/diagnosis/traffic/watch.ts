@@ -109,7 +109,7 @@ export class TrafficWatch {
       msg:
         state === 'fired'
           ? `TRAFFIC ${cause.id}: ${cause.title}`
-          : `TRAFFIC ${cause.id} cleared: ${because} (since ${when})`,
+          : `TRAFFIC ${cause.id} cleared at ${when}: ${because}`,
       traffic,
       findings: [finding],
     };

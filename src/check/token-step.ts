@@ -109,6 +109,51 @@ function identityFindings(seen: SeenExchange[]): Finding[] {
   return findings;
 }
 
+/**
+ * When the identity library answered from an error without a recorded exchange (MSAL's managed
+ * identity client does its own requests), the exchange is rebuilt from the error's status and body,
+ * so the same diagnosis still names the cause.
+ */
+function exchangeFromError(err: unknown, options: CheckOptions, scope: string): SeenExchange | undefined {
+  const e = err as { statusCode?: number; errorResponse?: { error?: string; errorDescription?: string; errorCodes?: number[] } };
+  const description = e.errorResponse?.errorDescription ?? (err instanceof Error ? err.message : undefined);
+  if (!description) return undefined;
+  const aadsts = /AADSTS(\d+)/.exec(description)?.[1];
+  if (options.credential === 'managed-identity' || (!aadsts && /ManagedIdentityCredential/.test(description))) {
+    const endpoint = process.env.IDENTITY_ENDPOINT ?? 'http://169.254.169.254/metadata/identity/oauth2/token';
+    const url = new URL(endpoint);
+    url.searchParams.set('resource', scope.replace(/\/\.default$/, ''));
+    if (options.clientId) url.searchParams.set('client_id', options.clientId);
+    return {
+      scope: 'managed-identity',
+      method: 'GET',
+      url: url.toString(),
+      requestHeaders: {},
+      start: Date.now(),
+      status: e.statusCode ?? 400,
+      responseHeaders: { 'content-type': 'application/json' },
+      responseBody: JSON.stringify({ error: e.errorResponse?.error ?? 'invalid_request', error_description: description }),
+    };
+  }
+  if (!aadsts) return undefined;
+  const authority = options.authorityHost ?? 'https://login.microsoftonline.com';
+  return {
+    scope: 'token',
+    method: 'POST',
+    url: `${authority.replace(/\/+$/, '')}/${options.tenantId ?? 'organizations'}/oauth2/v2.0/token`,
+    requestHeaders: { 'content-type': 'application/x-www-form-urlencoded' },
+    requestBody: new URLSearchParams({ client_id: options.clientId ?? '', scope, grant_type: 'client_credentials' }).toString(),
+    start: Date.now(),
+    status: e.statusCode ?? 400,
+    responseHeaders: { 'content-type': 'application/json' },
+    responseBody: JSON.stringify({
+      error: e.errorResponse?.error ?? 'invalid_request',
+      error_description: description,
+      error_codes: [Number(aadsts)],
+    }),
+  };
+}
+
 /** The first line of an identity error, without anything that could be a secret. */
 function errorLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
@@ -156,7 +201,9 @@ export async function tokenStep(
       },
     };
   } catch (err) {
-    const findings = identityFindings(seen);
+    let findings = identityFindings(seen);
+    const rebuilt = findings.length === 0 ? exchangeFromError(err, options, scope) : undefined;
+    if (rebuilt) findings = identityFindings([rebuilt]);
     const last = [...seen].reverse().find((s) => s.status !== undefined);
     return {
       result: {

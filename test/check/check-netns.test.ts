@@ -3,7 +3,9 @@
  * against the local fake of an Entra-only resource and its Entra tenant, inside a private network
  * namespace where the Azure names are this machine and the fake listens on 443.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import { DEFAULT_APP, DEFAULT_TENANT_ID } from '../../src/fake/defaults';
 import { DEMO_CONNECTION_STRING, DEMO_INGESTION_HOST } from '../../src/demo/stack';
 import type { Step, StepResult } from '../../src/demo/steps';
@@ -48,6 +50,29 @@ const appArgs = (clientId: string = DEFAULT_APP.clientId) => [
   clientId,
 ];
 
+/** The yaml blocks of the README's `check` section: the CI step and the init container. */
+function readmeExamples(): { ciArgs: string[]; ciEnv: string[]; initArgs: string[] } {
+  const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => yaml.load(m[1]!) as any);
+  const ci = blocks.find((b) => Array.isArray(b) && String(b[0]?.run).includes(' check '))[0];
+  const words = String(ci.run).split(/\s+/);
+  const image = words.findIndex((w) => w.startsWith('appinsights-auth-proxy:'));
+  const ciEnv = words.flatMap((w, i) => (words[i - 1] === '-e' ? [w] : []));
+  const init = blocks.find((b) => b?.spec?.initContainers).spec.initContainers[0];
+  return { ciArgs: words.slice(image + 1), ciEnv, initArgs: init.args as string[] };
+}
+
+const README = readmeExamples();
+
+/** A federated token file (AKS writes one) for WorkloadIdentityCredential; the fake does not verify it. */
+const FEDERATED = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZGVmYXVsdDpteS1hcHAifQ.';
+
+const MANAGED_IDENTITY_ENV = {
+  // App Service's managed identity endpoint: the fake serves it on the same names.
+  IDENTITY_ENDPOINT: `https://${DEMO_INGESTION_HOST}/msi/token`,
+  IDENTITY_HEADER: 'fake-identity-header',
+};
+
 const STEPS: Step[] = [
   check('good', [...appArgs(), '--probe-local-auth']),
   check('wrong-secret', appArgs(), { AZURE_CLIENT_SECRET: WRONG_SECRET }),
@@ -57,6 +82,55 @@ const STEPS: Step[] = [
   check('wrong-cloud', appArgs(), { APPLICATIONINSIGHTS_CONNECTION_STRING: US_AUDIENCE_CS }),
   check('via-proxy', [...appArgs(), '--via', '{proxyUrl}'], { NODE_EXTRA_CA_CERTS: '{proxyCa}' }),
   check('secret-on-command-line', [...appArgs(), '--client-secret', WRONG_SECRET]),
+  check('throttled', appArgs(), {}, { scenario: { name: 'throttle', retryAfterSeconds: 1, times: 1 } }),
+  check('managed-identity', ['--credential', 'managed-identity'], MANAGED_IDENTITY_ENV),
+  check(
+    'managed-identity-unknown',
+    ['--credential', 'managed-identity', '--client-id', UNKNOWN_CLIENT],
+    MANAGED_IDENTITY_ENV,
+  ),
+  {
+    ...check('readme-ci-step', []),
+    action: {
+      kind: 'command',
+      argv: [process.execPath, CLI, ...README.ciArgs],
+      env: {
+        ...Object.fromEntries(README.ciEnv.map((name) => [name, ''])),
+        APPLICATIONINSIGHTS_CONNECTION_STRING: DEMO_CONNECTION_STRING,
+        AZURE_TENANT_ID: DEFAULT_TENANT_ID,
+        AZURE_CLIENT_ID: DEFAULT_APP.clientId,
+        AZURE_CLIENT_SECRET: DEFAULT_APP.secret,
+        NODE_EXTRA_CA_CERTS: '{fakeCa}',
+      },
+      timeoutMs: 40000,
+    },
+  },
+  {
+    ...check('readme-init-container', []),
+    action: {
+      kind: 'command',
+      argv: [
+        'sh',
+        '-c',
+        'printf %s "$T" > "$AZURE_FEDERATED_TOKEN_FILE" && shift && exec "$@"',
+        'sh',
+        'x',
+        process.execPath,
+        CLI,
+        ...README.initArgs,
+      ],
+      env: {
+        T: FEDERATED,
+        APPLICATIONINSIGHTS_CONNECTION_STRING: DEMO_CONNECTION_STRING,
+        AZURE_TENANT_ID: DEFAULT_TENANT_ID,
+        AZURE_CLIENT_ID: DEFAULT_APP.clientId,
+        AZURE_FEDERATED_TOKEN_FILE: '{work}/federated-token',
+        AZURE_CLIENT_SECRET: '',
+        NODE_EXTRA_CA_CERTS: '{fakeCa}',
+      },
+      timeoutMs: 40000,
+    },
+  },
   // The default secret variable names a file with the wrong secret: the file wins, and is never shown.
   {
     ...check('secret-file', [...appArgs(), '--client-secret-file', '{work}/secret.txt']),
@@ -210,6 +284,36 @@ describeNetns('appinsights-auth-proxy check against the local fake (private netw
     const fromFile = runOf(stepOf(result, 'secret-file'));
     expect(fromFile.code).toBe(3);
     expect(findingIds(fromFile)).toContain('ENTRA_INVALID_CLIENT_SECRET');
+  });
+
+  it('a throttled test record (429) is a warning, not a block: exit 1', () => {
+    const run = runOf(stepOf(result, 'throttled'));
+    expect(run.code).toBe(1);
+    expect(stepLine(run, 'track')).toMatchObject({ status: 'warning', details: { status: 429 } });
+    expect(stepLine(run, 'track').findings.map((f: { id: string }) => f.id)).toContain('THROTTLED');
+    expect(verdictLine(run)).toMatchObject({ verdict: 'warnings', exitCode: 1 });
+  });
+
+  it('managed identity: a token from the (App Service) identity endpoint and a 200; an unknown client id is MANAGED_IDENTITY_NOT_FOUND', () => {
+    const ok = runOf(stepOf(result, 'managed-identity'));
+    expect(ok.code).toBe(0);
+    expect(stepLine(ok, 'token').details.claims.appid).toBe('1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f');
+    expect(stepLine(ok, 'track').details.status).toBe(200);
+    const unknown = runOf(stepOf(result, 'managed-identity-unknown'));
+    expect(unknown.code).toBe(3);
+    expect(stepLine(unknown, 'token').findings.map((f: { id: string }) => f.id)).toEqual([
+      'MANAGED_IDENTITY_NOT_FOUND',
+    ]);
+  });
+
+  it("the README's CI step and Kubernetes init container (workload identity) work as written: exit 0", () => {
+    expect(README.ciArgs.slice(0, 3)).toEqual(['check', '--credential', 'client-secret']);
+    const ci = runOf(stepOf(result, 'readme-ci-step'));
+    expect({ code: ci.code, verdict: verdictLine(ci).verdict }).toEqual({ code: 0, verdict: 'ok' });
+    const init = runOf(stepOf(result, 'readme-init-container'));
+    expect({ code: init.code, stderr: init.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stepLine(init, 'token').details.credential).toBe('workload-identity');
+    expect(stepLine(init, 'track').details.status).toBe(200);
   });
 
   it('no secret appears in any output: check, proxy log, fake log', () => {

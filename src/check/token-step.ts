@@ -115,11 +115,17 @@ function identityFindings(seen: SeenExchange[]): Finding[] {
  * so the same diagnosis still names the cause.
  */
 function exchangeFromError(err: unknown, options: CheckOptions, scope: string): SeenExchange | undefined {
-  const e = err as { statusCode?: number; errorResponse?: { error?: string; errorDescription?: string; errorCodes?: number[] } };
+  const e = err as {
+    statusCode?: number;
+    errorResponse?: { error?: string; errorDescription?: string; errorCodes?: number[] };
+  };
   const description = e.errorResponse?.errorDescription ?? (err instanceof Error ? err.message : undefined);
   if (!description) return undefined;
   const aadsts = /AADSTS(\d+)/.exec(description)?.[1];
-  if (options.credential === 'managed-identity' || (!aadsts && /ManagedIdentityCredential/.test(description))) {
+  if (
+    options.credential === 'managed-identity' ||
+    (!aadsts && /ManagedIdentityCredential/.test(description))
+  ) {
     const endpoint = process.env.IDENTITY_ENDPOINT ?? 'http://169.254.169.254/metadata/identity/oauth2/token';
     const url = new URL(endpoint);
     url.searchParams.set('resource', scope.replace(/\/\.default$/, ''));
@@ -132,7 +138,10 @@ function exchangeFromError(err: unknown, options: CheckOptions, scope: string): 
       start: Date.now(),
       status: e.statusCode ?? 400,
       responseHeaders: { 'content-type': 'application/json' },
-      responseBody: JSON.stringify({ error: e.errorResponse?.error ?? 'invalid_request', error_description: description }),
+      responseBody: JSON.stringify({
+        error: e.errorResponse?.error ?? 'invalid_request',
+        error_description: description,
+      }),
     };
   }
   if (!aadsts) return undefined;
@@ -142,7 +151,11 @@ function exchangeFromError(err: unknown, options: CheckOptions, scope: string): 
     method: 'POST',
     url: `${authority.replace(/\/+$/, '')}/${options.tenantId ?? 'organizations'}/oauth2/v2.0/token`,
     requestHeaders: { 'content-type': 'application/x-www-form-urlencoded' },
-    requestBody: new URLSearchParams({ client_id: options.clientId ?? '', scope, grant_type: 'client_credentials' }).toString(),
+    requestBody: new URLSearchParams({
+      client_id: options.clientId ?? '',
+      scope,
+      grant_type: 'client_credentials',
+    }).toString(),
     start: Date.now(),
     status: e.statusCode ?? 400,
     responseHeaders: { 'content-type': 'application/json' },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runCheck } from '../../check/run-check';
 import { scrub, stepText, verdictText } from '../../check/print';
@@ -156,7 +157,9 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         : verdictText(verdict),
     );
     (args as { exitCode?: number }).exitCode = verdict.exitCode;
-    // The identity library keeps its connections alive: a CI step or an init container must end now.
-    setTimeout(() => process.exit(verdict.exitCode), 200).unref();
+    // The identity library keeps its connections alive: a CI step or an init container must end
+    // now. Only when this process is the CLI (not when main() runs inside another program).
+    if (require.main?.filename.endsWith(path.join('cli', 'main.js')))
+      setTimeout(() => process.exit(verdict.exitCode), 200).unref();
   },
 };

@@ -82,6 +82,18 @@ const STEPS: Step[] = [
   check('wrong-cloud', appArgs(), { APPLICATIONINSIGHTS_CONNECTION_STRING: US_AUDIENCE_CS }),
   check('via-proxy', [...appArgs(), '--via', '{proxyUrl}'], { NODE_EXTRA_CA_CERTS: '{proxyCa}' }),
   check('secret-on-command-line', [...appArgs(), '--client-secret', WRONG_SECRET]),
+  // --credential default: DefaultAzureCredential finds the app registration in the environment.
+  check('default-credential', [], {
+    AZURE_TENANT_ID: DEFAULT_TENANT_ID,
+    AZURE_CLIENT_ID: DEFAULT_APP.clientId,
+  }),
+  check(
+    'authority-host-via',
+    [...appArgs(), '--authority-host', 'https://login.microsoftonline.us', '--via', '{proxyUrl}'],
+    {
+      NODE_EXTRA_CA_CERTS: '{proxyCa}',
+    },
+  ),
   check('throttled', appArgs(), {}, { scenario: { name: 'throttle', retryAfterSeconds: 1, times: 1 } }),
   check('managed-identity', ['--credential', 'managed-identity'], MANAGED_IDENTITY_ENV),
   check(
@@ -275,6 +287,24 @@ describeNetns('appinsights-auth-proxy check against the local fake (private netw
       /\/oauth2\/v2\.0\/token(\?|$)/.test(l.exchange?.request?.path ?? ''),
     );
     expect(token?.exchange.response.status).toBe(200);
+  });
+
+  it('--credential default takes the app registration from AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET', () => {
+    const run = runOf(stepOf(result, 'default-credential'));
+    expect(run.code).toBe(0);
+    expect(stepLine(run, 'token').details).toMatchObject({
+      credential: 'default',
+      claims: { appid: DEFAULT_APP.clientId },
+    });
+  });
+
+  it('--authority-host sends the token request to that Entra host (seen in the proxy log)', () => {
+    const step = stepOf(result, 'authority-host-via');
+    expect(runOf(step).code).toBe(0);
+    const hosts = step.lines
+      .filter((l) => /oauth2\/v2\.0\/token/.test(l.exchange?.request?.path ?? ''))
+      .map((l) => l.exchange.request.host);
+    expect(hosts).toEqual(['login.microsoftonline.us']);
   });
 
   it('refuses a secret on the command line (exit 2) without echoing it; reads one from a file', () => {

@@ -10,6 +10,7 @@ import { HarFileSink } from '../../src/sinks/har-sink';
 import { formatTextLine } from '../../src/sinks/pretty';
 import { ReportBuilder } from '../../src/sinks/report';
 import { formatReport } from '../../src/sinks/report-format';
+import { SummarySink } from '../../src/sinks/summary-sink';
 import { exchange as exchangeLine } from '../sinks/fixtures';
 import { tempDir } from '../helpers/tmp';
 import { harSchemaErrors } from '../sinks/har-schema';
@@ -57,6 +58,17 @@ describe('findings across exchanges in the readers of the log', () => {
     expect(finding).toMatchObject({ severity: 'warning', count: 1 });
     expect(finding!.fix.length).toBeGreaterThan(0);
     expect(formatReport(report, 'text')).toContain('TOKEN_REQUEST_NOT_SEEN');
+  });
+
+  it('the summary `start` prints when it stops lists it', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const sink = new SummarySink(out);
+    const { lines } = replay([track(NOW + 1000, { noToken: true, status: 401 })], NOW + 2000);
+    for (const line of lines) sink.writeTraffic(line);
+    await sink.close();
+    expect(text).toContain('TOKEN_REQUEST_NOT_SEEN');
   });
 
   it('HAR: the log-level _findings of `har LOGFILE` and of a live --har file', async () => {

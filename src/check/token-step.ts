@@ -27,11 +27,9 @@ function recorder(seen: SeenExchange[]) {
       const headers: Record<string, string> = {};
       for (const [name, value] of request.headers) headers[name] = String(value);
       const entry: SeenExchange = {
-        scope:
-          /\/metadata\/identity\/|\/msi\/token|identity/i.test(String(request.url)) &&
-          !/oauth2\/(v2\.0\/)?token/.test(String(request.url))
-            ? 'managed-identity'
-            : 'token',
+        scope: /\/metadata\/identity\/|\/msi\/token/i.test(String(request.url))
+          ? 'managed-identity'
+          : 'token',
         method: request.method,
         url: request.url,
         requestHeaders: headers,

@@ -48,6 +48,9 @@ describe('findings across exchanges: each fires once per cause and clears', () =
     const firedLine = lines[0]!;
     expect(firedLine.findings[0]!.evidence.requestsWithoutToken).toBe(1);
     expect(firedLine.findings[0]!.guidance.fix.length).toBeGreaterThan(0);
+    // The refused batches came from the JS exporter: Node's own steps are attached.
+    expect(firedLine.findings[0]!.guidance).toMatchObject({ runtime: 'node' });
+    expect(firedLine.findings[0]!.guidance.runtimeFix?.[0]).toContain('AZURE_LOG_LEVEL=verbose');
     expect(lines[1]!.msg).toMatch(
       /cleared at 12:00:10: a token request went through the proxy at 2026-11-26T12:00:10/,
     );
@@ -67,6 +70,11 @@ describe('findings across exchanges: each fires once per cause and clears', () =
     expect(lines[0]!.traffic.firedAt).toBe(new Date(NOW + 60_000).toISOString());
     expect(cleared(lines)).toEqual(['NO_TELEMETRY']);
     expect(lines[1]!.msg).toContain('telemetry reached the ingestion endpoint at 2026-11-26T12:01:30');
+    // No exchange names the runtime: the proxy settings of every SDK are listed, each labelled.
+    const fix = lines[0]!.findings[0]!.guidance.fix.join('\n');
+    expect(fix).toContain('HTTPS_PROXY=http://127.0.0.1:8888');
+    expect(fix).toMatch(/^java: .*APPLICATIONINSIGHTS_PROXY/m);
+    expect(fix).toMatch(/^node: applicationinsights 2\.x reads only the lower-case `https_proxy`/m);
   });
 
   it('NO_TELEMETRY: without a connection string it waits for a first connection, then quiet-after seconds', () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Exchange } from '../../model/exchange';
+import type { Runtime } from '../../model/finding';
 import type { Analysis } from '../../model/log-line';
 import { type CloudName, cloudOfHost, CLOUDS } from '../../ingestion/clouds';
 import { normalizeAudience } from '../token-facts';
@@ -20,6 +21,8 @@ export interface Observation {
   hostCloud?: CloudName;
   /** SHA-256 (12 hex) of the captured request body, for telemetry requests whose body was kept. */
   bodyHash?: string;
+  /** The sender's runtime, when the analysis knows it (for runtime-specific fix steps). */
+  runtime?: Runtime;
 }
 
 export const TRACK_KINDS_OF_APP: readonly string[] = ['track-v2', 'track-v2.1'];
@@ -77,6 +80,7 @@ export function observe(exchange: Exchange, analysis: Analysis | undefined): Obs
     hasAuthorization: auth !== undefined,
     hostCloud: cloudOfHost(request.host)?.name,
   };
+  if (typeof analysis?.runtime === 'string') observation.runtime = analysis.runtime as Runtime;
   if (auth) {
     observation.token = {
       fingerprint: auth.fingerprint,

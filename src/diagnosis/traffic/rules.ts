@@ -1,5 +1,5 @@
 import type { CloudName } from '../../ingestion/clouds';
-import type { EvidenceValue } from '../../model/finding';
+import type { EvidenceValue, Runtime } from '../../model/finding';
 import type { FindingId } from '../finding-ids';
 import type { TrafficConfig, TrafficSummary } from './summary';
 
@@ -10,6 +10,8 @@ export interface TrafficCause {
   id: FindingId;
   title: string;
   evidence: Record<string, EvidenceValue>;
+  /** The runtime of the exchanges behind it, when known: its own fix steps are attached. */
+  runtime?: Runtime;
 }
 
 /** A finding across exchanges: which causes are active now, and what ended one. */
@@ -32,6 +34,7 @@ export const tokenRequestNotSeen: TrafficRule = {
       {
         key: 'token-request-not-seen',
         id: 'TOKEN_REQUEST_NOT_SEEN',
+        runtime: s.refused.runtime,
         title: `${s.refused.count} telemetry request(s) without a token refused (last ${s.refused.status ?? 'before an answer'}), and no token request went through the proxy`,
         evidence: {
           requestsWithoutToken: s.refused.count,

@@ -1,4 +1,5 @@
 import type { CloudName } from '../../ingestion/clouds';
+import type { Runtime } from '../../model/finding';
 import { CLOCK_SKEW_MS } from '../token-facts';
 import { IDENTITY_KINDS, LIVE_KINDS, type Observation, TRACK_KINDS_OF_APP } from './observation';
 
@@ -56,7 +57,14 @@ export interface TrafficSummary {
   exchanges: number;
   /** First token-endpoint or managed-identity exchange. */
   identitySeenAt?: number;
-  refused: { count: number; first?: number; last?: number; host?: string; status?: number };
+  refused: {
+    count: number;
+    first?: number;
+    last?: number;
+    host?: string;
+    status?: number;
+    runtime?: Runtime;
+  };
   firstTrackAt?: number;
   lastTrack?: { at: number; ok: boolean };
   lastTrackOkAt?: number;
@@ -130,6 +138,7 @@ export function record(summary: TrafficSummary, o: Observation, config: TrafficC
     r.last = o.at;
     r.host = o.host;
     r.status = o.status;
+    if (o.runtime) r.runtime = o.runtime;
   }
 
   if (o.hostCloud) bounded(summary.hostClouds, o.host, { cloud: o.hostCloud, last: o.at }, MAX_HOSTS);

@@ -96,8 +96,13 @@ export class TrafficWatch {
       severity: state === 'cleared' ? 'info' : entry.severity,
       title: state === 'cleared' ? `Cleared: ${cause.title} (${because})` : cause.title,
       evidence: cause.evidence,
-      guidance: guidanceFor(entry, undefined, {}),
+      guidance: guidanceFor(entry, cause.runtime, {}),
     };
+    // No exchange says which runtime (an absence): every runtime's own steps, each labelled.
+    if (!cause.runtime && entry.fixByRuntime) {
+      for (const [runtime, steps] of Object.entries(entry.fixByRuntime))
+        finding.guidance.fix.push(...steps.map((step) => `${runtime}: ${step}`));
+    }
     const traffic: TrafficLogLine['traffic'] = {
       state,
       cause: cause.key,

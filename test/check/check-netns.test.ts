@@ -95,6 +95,8 @@ const STEPS: Step[] = [
     },
   ),
   check('throttled', appArgs(), {}, { scenario: { name: 'throttle', retryAfterSeconds: 1, times: 1 } }),
+  check('partial', appArgs(), {}, { scenario: 'sample' }),
+  check('server-error', appArgs(), {}, { scenario: { name: 'error503', times: 1 } }),
   check('managed-identity', ['--credential', 'managed-identity'], MANAGED_IDENTITY_ENV),
   check(
     'managed-identity-unknown',
@@ -322,6 +324,16 @@ describeNetns('appinsights-auth-proxy check against the local fake (private netw
     expect(stepLine(run, 'track')).toMatchObject({ status: 'warning', details: { status: 429 } });
     expect(stepLine(run, 'track').findings.map((f: { id: string }) => f.id)).toContain('THROTTLED');
     expect(verdictLine(run)).toMatchObject({ verdict: 'warnings', exitCode: 1 });
+  });
+
+  it.each([
+    ['partial', 206, 'PARTIAL_ACCEPTANCE'],
+    ['server-error', 503, 'INGESTION_SERVER_ERROR'],
+  ])('%s: the answer %d goes through the same diagnosis (%s), a warning: exit 1', (id, status, finding) => {
+    const run = runOf(stepOf(result, id));
+    expect(run.code).toBe(1);
+    expect(stepLine(run, 'track')).toMatchObject({ status: 'warning', details: { status } });
+    expect(stepLine(run, 'track').findings.map((f: { id: string }) => f.id)).toContain(finding);
   });
 
   it('managed identity: a token from the (App Service) identity endpoint and a 200; an unknown client id is MANAGED_IDENTITY_NOT_FOUND', () => {

@@ -1,4 +1,5 @@
 import https from 'node:https';
+import net from 'node:net';
 import tls from 'node:tls';
 import { openConnection, type ProxyAddress } from './tunnel';
 import type { SeenExchange } from './exchange-of';
@@ -45,7 +46,8 @@ export async function postJson(
       path: `${target.pathname}${target.search}`,
       headers: seen.requestHeaders,
       // No agent: then (and only then) Node uses createConnection, i.e. our socket or tunnel.
-      createConnection: () => tls.connect({ socket, servername: target.hostname }),
+      createConnection: () =>
+        tls.connect({ socket, servername: net.isIP(target.hostname) ? undefined : target.hostname }),
       timeout: timeoutMs,
     });
     req.once('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));

@@ -119,7 +119,9 @@ export async function tcpStep(
 /** Step 2c: TLS on that connection: is the chain trusted, and who issued it. */
 export async function tlsStep(target: ParsedTarget, socket: Duplex, timeoutMs: number): Promise<StepResult> {
   return new Promise((resolve) => {
-    const secure = tls.connect({ socket, servername: target.ingestionHost, rejectUnauthorized: false });
+    // SNI carries names only (an IP address there is refused by Node and by servers).
+    const servername = net.isIP(target.ingestionHost) ? undefined : target.ingestionHost;
+    const secure = tls.connect({ socket, servername, rejectUnauthorized: false });
     const done = (result: StepResult) => {
       secure.destroy();
       resolve(result);

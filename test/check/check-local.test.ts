@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { dnsStep } from '../../src/check/network-steps';
@@ -128,6 +129,36 @@ describe('check: TLS issuer', () => {
       name: 'Corp Root, Contoso',
     });
   });
+});
+
+describe('check: --timeout', () => {
+  it('a server that accepts but never speaks TLS fails the TLS step after --timeout ms: blocked, exit 3', async () => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const proc = runCli(['check', '--credential', 'none', '--json', '--timeout', '500'], {
+        APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://127.0.0.1:${port}/`,
+      });
+      const exit = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20000);
+        proc.child.once('close', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+      expect(proc.lines().find((l) => l.step === 'tls')).toMatchObject({
+        status: 'failed',
+        summary: 'no TLS handshake within 500 ms',
+      });
+      expect(exit).toBe(3);
+      expect(proc.stderr()).toBe('');
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  }, 30000);
 });
 
 describe('check: DNS', () => {

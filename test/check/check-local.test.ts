@@ -62,17 +62,25 @@ function middleboxChain(dir: string): { caPem: string; key: string; cert: string
 }
 
 describe('check: TLS issuer', () => {
-  it('names a TLS-inspecting middlebox from its issuer, still sends the record, and exits 1 (warnings)', async () => {
+  it('names a TLS-inspecting middlebox from its issuer, prints each step as it completes, sends the record, exits 1', async () => {
     const tmp = tempDir('check-mitm-');
     const chain = middleboxChain(tmp.dir);
     const received: string[] = [];
+    // The service holds its answer until the test has looked at what was printed so far.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let arrived: () => void = () => undefined;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
     const server = https.createServer({ key: chain.key, cert: chain.cert }, (req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         received.push(`${req.method} ${req.url} ${body}`);
-        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [] }));
+        arrived();
+        void held.then(() => {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [] }));
+        });
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -82,13 +90,19 @@ describe('check: TLS issuer', () => {
         APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://localhost:${port}/`,
         NODE_EXTRA_CA_CERTS: chain.caPem,
       });
-      const exit = await new Promise<number | null>((resolve) => {
+      const closed = new Promise<number | null>((resolve) => {
         const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20000);
         proc.child.once('close', (c) => {
           clearTimeout(timer);
           resolve(c);
         });
       });
+      await requestArrived;
+      // The record is in flight: every earlier step is already printed, the track step cannot be.
+      await proc.waitForLine((l) => l.step === 'token');
+      expect(proc.lines().map((l) => l.step)).toEqual(['parse', 'dns', 'tcp', 'tls', 'token']);
+      release();
+      const exit = await closed;
       const lines = proc.lines();
       const tls = lines.find((l) => l.step === 'tls');
       expect(tls).toMatchObject({

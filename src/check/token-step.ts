@@ -68,6 +68,7 @@ function credentialFor(
     common.proxyOptions = {
       host: `http://${via.host.includes(':') ? `[${via.host}]` : via.host}`,
       port: via.port,
+      ...(via.username !== undefined ? { username: via.username, password: via.password } : {}),
     };
   const { tenantId, clientId } = options;
   switch (options.credential) {

@@ -6,7 +6,11 @@ import type { Duplex } from 'node:stream';
 export interface ProxyAddress {
   host: string;
   port: number;
+  /** http://host:port, without credentials (what may be printed). */
   url: string;
+  /** From http://user:pass@host:port (a proxy started with --proxy-auth). */
+  username?: string;
+  password?: string;
 }
 
 export function parseVia(via: string): ProxyAddress {
@@ -18,7 +22,12 @@ export function parseVia(via: string): ProxyAddress {
   }
   if (url.protocol !== 'http:') throw new Error(`--via must be an http:// proxy URL, got ${url.protocol}`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  return { host, port: Number(url.port || 80), url: `http://${url.host}` };
+  const address: ProxyAddress = { host, port: Number(url.port || 80), url: `http://${url.host}` };
+  if (url.username) {
+    address.username = decodeURIComponent(url.username);
+    address.password = decodeURIComponent(url.password);
+  }
+  return address;
 }
 
 /**
@@ -49,7 +58,14 @@ export function openConnection(
       port: via.port,
       method: 'CONNECT',
       path: `${host.includes(':') ? `[${host}]` : host}:${port}`,
-      headers: { host: `${host}:${port}` },
+      headers: {
+        host: `${host}:${port}`,
+        ...(via.username !== undefined
+          ? {
+              'proxy-authorization': `Basic ${Buffer.from(`${via.username}:${via.password ?? ''}`).toString('base64')}`,
+            }
+          : {}),
+      },
       timeout: timeoutMs,
     });
     req.once('connect', (res, socket) => {

@@ -13,6 +13,7 @@ import { parseStep } from '../../src/check/parse-step';
 import { classifyIssuer } from '../../src/check/tls-issuer';
 import { cli } from '../cli-ca/run-cli';
 import { runCli } from '../helpers/cli-process';
+import { startTestProxy } from '../helpers/proxy-harness';
 import { tempDir } from '../helpers/tmp';
 
 const IKEY = '11111111-2222-3333-4444-555555555555';
@@ -145,6 +146,67 @@ describe('check: TLS issuer', () => {
   });
 });
 
+describe('check: --via a proxy that asks for credentials (start --proxy-auth)', () => {
+  it('sends them on CONNECT (exit as the service answers); a wrong password is a 407 at tcp; neither password is printed', async () => {
+    const tmp = tempDir('check-auth-');
+    const chain = middleboxChain(tmp.dir);
+    const server = https.createServer({ key: chain.key, cert: chain.cert }, (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const proxy = await startTestProxy({ proxyAuth: 'checker:s3cret-proxy-pass' });
+    const run = async (password: string) => {
+      const proc = runCli(
+        [
+          'check',
+          '--credential',
+          'none',
+          '--json',
+          '--via',
+          `http://checker:${password}@127.0.0.1:${proxy.port}`,
+        ],
+        {
+          APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://localhost:${port}/`,
+          NODE_EXTRA_CA_CERTS: chain.caPem,
+        },
+      );
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20000);
+        proc.child.once('close', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+      return { code, lines: proc.lines(), text: proc.stdout() + proc.stderr() };
+    };
+    try {
+      const good = await run('s3cret-proxy-pass');
+      expect(good.lines.find((l) => l.step === 'tcp').summary).toContain(
+        `opened by the proxy http://127.0.0.1:${proxy.port}`,
+      );
+      expect(good.lines.find((l) => l.step === 'track').details.status).toBe(200);
+      expect(good.code).toBe(1); // the middlebox warning of the service's certificate
+      const bad = await run('wrong-proxy-pass');
+      expect(bad.code).toBe(3);
+      expect(bad.lines.find((l) => l.step === 'tcp')).toMatchObject({ status: 'failed' });
+      expect(bad.lines.find((l) => l.step === 'tcp').summary).toContain('with 407');
+      for (const text of [good.text, bad.text, proxy.raw()]) {
+        expect(text).not.toContain('s3cret-proxy-pass');
+        expect(text).not.toContain('wrong-proxy-pass');
+      }
+    } finally {
+      await proxy.close();
+      server.close();
+      tmp.cleanup();
+    }
+  }, 40000);
+});
+
 describe('check: --timeout', () => {
   it('a server that accepts but never speaks TLS fails the TLS step after --timeout ms: blocked, exit 3', async () => {
     const sockets: net.Socket[] = [];
@@ -209,6 +271,10 @@ describe('check: usage errors exit 2 and say why', () => {
       /--via "ftp:\/\/proxy:21" is not an http:\/\/ proxy URL/,
     ],
     [['--connection-string', cs, '--credential', 'password'], /Invalid values/],
+    [
+      ['--connection-string', cs, '--via', 'socks5://u:hunter2-secret@proxy:1080'],
+      /--via "socks5:\/\/\[credentials\]@proxy:1080" is not/,
+    ],
     [['--connection-string', cs, '--client-secret', 'hunter2-secret'], /not accepted on the command line/],
   ])('check %j', async (args, message) => {
     const result = await cli(['check', ...args]);

@@ -62,7 +62,7 @@ function checkOptions(cli: Argv) {
     })
     .option('via', {
       type: 'string',
-      describe: 'Go through this HTTP proxy (http://host:port), this one included',
+      describe: 'Go through this HTTP proxy (http://[user:pass@]host:port), this one included',
     })
     .option('probe-local-auth', {
       type: 'boolean',
@@ -126,12 +126,14 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         const url = new URL(args.via);
         if (url.protocol !== 'http:') throw new Error();
       } catch {
-        throw new UsageError(`--via "${args.via}" is not an http:// proxy URL like http://127.0.0.1:8888`);
+        const shown = args.via.replace(/\/\/[^@/]*@/, '//[credentials]@');
+        throw new UsageError(`--via "${shown}" is not an http:// proxy URL like http://127.0.0.1:8888`);
       }
     }
     const ignoredProxy = PROXY_VARIABLES.filter((name) => process.env[name]);
     for (const name of PROXY_VARIABLES) delete process.env[name];
-    const secrets = [clientSecret];
+    // A proxy password in --via is a secret too.
+    const secrets = [clientSecret, args.via ? decodeURIComponent(new URL(args.via).password) : undefined];
     const out = (text: string) => process.stdout.write(`${scrub(text, secrets)}\n`);
     if (ignoredProxy.length && !args.json)
       out(

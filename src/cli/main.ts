@@ -13,6 +13,7 @@ import { reportCommand } from './commands/report';
 import { harCommand } from './commands/har';
 import { explainCommand } from './commands/explain';
 import { inspectCommand } from './commands/inspect';
+import { checkCommand } from './commands/check';
 
 /** Registers every sub-command. Keep one line per command. */
 function registerCommands(cli: Argv): Argv {
@@ -25,7 +26,8 @@ function registerCommands(cli: Argv): Argv {
     .command(reportCommand)
     .command(harCommand)
     .command(explainCommand)
-    .command(inspectCommand);
+    .command(inspectCommand)
+    .command(checkCommand);
 }
 
 /**

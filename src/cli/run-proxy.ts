@@ -23,6 +23,7 @@ import { ScopeMatcher } from '../proxy/scope';
 import { type ExchangeSink, type LogBodies, logSink } from '../sinks/exchange-sink';
 import { createLogger, type LogFormat, routeConsole } from '../sinks/logger';
 import { advertised } from './advertise';
+import { startTrafficLog } from './traffic-log';
 import { UsageError } from './usage-error';
 
 export { javaFlags } from './advertise';
@@ -47,6 +48,8 @@ export interface RunProxyOptions {
   /** Which exchanges keep body text in the log (default: failures). */
   logBodies?: LogBodies;
   expectEntra: boolean;
+  /** Seconds without telemetry before the NO_TELEMETRY finding (default 60). */
+  quietAfter?: number;
   proxyAuth?: string;
   analysis: boolean;
   /** Create a new CA without Name Constraints (default: constrained to the intercepted domains). */
@@ -182,8 +185,16 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     ? options.analyzer(connectionStrings)
     : (exchange) =>
         diagnose(exchange, { connectionStrings, expectEntra: options.expectEntra, caCertPath: ca.certPath });
+  const traffic = startTrafficLog({
+    logger,
+    sinks,
+    connectionStrings,
+    expectEntra: options.expectEntra,
+    quietAfterSeconds: options.quietAfter ?? 60,
+    enabled: options.analysis,
+  });
   const pipeline = new ExchangePipeline(
-    [logSink(logger, options.logBodies ?? 'failures'), ...sinks],
+    [logSink(logger, options.logBodies ?? 'failures'), ...sinks, traffic.sink],
     analyze,
     options.maxCaptureBytes,
     DEFAULT_PIPELINE_LIMITS,
@@ -196,7 +207,8 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
       ),
   );
   server.on('exchange', (live) => pipeline.accept(live));
-  server.on('tunnel', (t) =>
+  server.on('tunnel', (t) => {
+    traffic.connection(t.start);
     logger.info(
       {
         tunnel: {
@@ -209,8 +221,8 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
         },
       },
       `TUNNEL ${t.target.host}:${t.target.port} (not intercepted)${t.error ? ` failed: ${t.error}` : ''}`,
-    ),
-  );
+    );
+  });
   server.on('notice', ({ level, msg, ...rest }) => logger[level](rest, msg));
 
   let address: { host: string; port: number };
@@ -218,6 +230,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     address = await server.start();
   } catch (err) {
     restoreConsole();
+    traffic.stop();
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE')
       throw new UsageError(`port ${options.port} on ${options.host} is already in use (--port)`);
@@ -260,6 +273,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     async close() {
       await server.close();
       await pipeline.drain();
+      traffic.stop();
       for (const sink of sinks) await sink.close?.();
       flush();
       restoreConsole();

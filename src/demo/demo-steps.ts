@@ -1,5 +1,42 @@
-import { DEFAULT_APP } from '../fake/defaults';
+import path from 'node:path';
+import { DEFAULT_APP, DEFAULT_TENANT_ID } from '../fake/defaults';
+import { DEMO_CONNECTION_STRING } from './stack';
 import type { ActionOutcome, Step } from './steps';
+
+/** The CLI itself (dist/cli/main.js next to dist/demo), for the `check` scenarios. */
+const CLI = path.resolve(__dirname, '..', 'cli', 'main.js');
+
+/** `appinsights-auth-proxy check` through the demo's proxy, with the app registration and this secret. */
+function checkStep(id: string, title: string, explain: string, secret: string): Step {
+  return {
+    id,
+    title,
+    explain,
+    action: {
+      kind: 'command',
+      argv: [
+        process.execPath,
+        CLI,
+        'check',
+        '--via',
+        '{proxyUrl}',
+        '--credential',
+        'client-secret',
+        '--tenant-id',
+        DEFAULT_TENANT_ID,
+        '--client-id',
+        DEFAULT_APP.clientId,
+      ],
+      // The secret comes from the environment, never the command line.
+      env: {
+        APPLICATIONINSIGHTS_CONNECTION_STRING: DEMO_CONNECTION_STRING,
+        AZURE_CLIENT_SECRET: secret,
+        NODE_EXTRA_CA_CERTS: '{proxyCa}',
+      },
+      timeoutMs: 20000,
+    },
+  };
+}
 
 /** A principal the fake Entra issues tokens for, but which holds no role on the resource. */
 const NOT_A_PUBLISHER = {
@@ -29,7 +66,14 @@ export const DEMO_STEPS: Step[] = [
     id: 'expired-token',
     title: 'Expired token',
     explain: 'The app hands the exporter a token that expired an hour ago (a stale cache).',
-    action: { kind: 'exporter', credential: { type: 'minted', expiresInSeconds: -3600 } },
+    action: { kind: 'exporter', credential: { type: 'minted', expiresInSeconds: -3600, reuse: 'stale' } },
+  },
+  {
+    id: 'expired-token-again',
+    title: 'The same expired token, again',
+    explain:
+      'The next batch goes out with the very same token: the app never refreshes it. Only the traffic as a whole shows that.',
+    action: { kind: 'exporter', credential: { type: 'minted', expiresInSeconds: -3600, reuse: 'stale' } },
   },
   {
     id: 'wrong-audience',
@@ -39,6 +83,16 @@ export const DEMO_STEPS: Step[] = [
     action: {
       kind: 'exporter',
       credential: { type: 'minted', claims: { aud: 'https://management.azure.com' } },
+    },
+  },
+  {
+    id: 'other-cloud',
+    title: 'A token from another cloud',
+    explain:
+      'The token is for Azure Monitor in US Government (https://monitor.azure.us) while the connection string and the endpoint are public Azure.',
+    action: {
+      kind: 'exporter',
+      credential: { type: 'minted', claims: { aud: 'https://monitor.azure.us' } },
     },
   },
   {
@@ -63,6 +117,18 @@ export const DEMO_STEPS: Step[] = [
     explain: `ClientSecretCredential for the app registration ${DEFAULT_APP.clientId}, which holds Monitoring Metrics Publisher.`,
     action: { kind: 'exporter', credential: { type: 'client-secret' } },
   },
+  checkStep(
+    'check-wrong-secret',
+    'check, with a wrong secret',
+    '`appinsights-auth-proxy check --via <the proxy>` gets a token with @azure/identity and sends one test record, now.',
+    'demo-secret-never-logged',
+  ),
+  checkStep(
+    'check-good',
+    'check, with the right secret',
+    'The same check with the right secret: a token, a 200 for the test record, exit code 0 (a CI step or an init container can use it).',
+    DEFAULT_APP.secret,
+  ),
 ];
 
 /** One line on what the app itself noticed. */
@@ -78,6 +144,10 @@ export function describeOutcome(step: Step, outcome: ActionOutcome): string {
       return 'the exporter logged nothing: it saved the batch to disk for a later retry (the failure is silent)';
     }
     return 'the exporter reported success';
+  }
+  if (step.action.kind === 'command' && step.action.argv.includes('check')) {
+    const code = outcome.detail?.code;
+    return `check exited ${String(code)} (0 all good, 1 warnings, 2 usage, 3 blocked)`;
   }
   if (outcome.ok) return 'the request succeeded';
   return `the client got: ${firstLine(outcome.error ?? 'an error')}`;

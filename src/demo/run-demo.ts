@@ -93,8 +93,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       if (step.explain) write(dim(step.explain));
       const result = await stack.run({ timeoutMs: 15000, ...step });
       results.push(result);
+      const output = step.action.kind === 'command' ? result.outcome.detail?.stdout : undefined;
+      if (typeof output === 'string' && output.trim()) {
+        write(dim('  what the command printed:'));
+        for (const text of output.trimEnd().split('\n')) write(`  │ ${text}`);
+        write(dim('  what the proxy logged meanwhile:'));
+      }
       for (const line of result.lines) {
-        if (!line.exchange && !line.tunnel) continue;
+        // Exchanges, tunnels, and the findings across exchanges (their own lines).
+        if (!line.exchange && !line.tunnel && !line.traffic) continue;
         const text = formatLogLine(line, { color, onlyFindings: false, guidanceShown });
         if (text) write(text);
       }

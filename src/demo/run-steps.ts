@@ -2,7 +2,7 @@
  * Runs a JSON list of steps against the demo stack and writes the results as JSON: the entry the
  * end-to-end tests start inside a private network namespace.
  *
- *   node dist/demo/run-steps.js STEPS.json RESULT.json [--no-statsbeat]
+ *   node dist/demo/run-steps.js STEPS.json RESULT.json [--no-statsbeat] [--fake-port N] [--quiet-after S]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { startStack } from './stack';
@@ -26,7 +26,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const steps = JSON.parse(readFileSync(stepsFile, 'utf8')) as Step[];
   const started = Date.now();
-  const stack = await startStack({ noStatsbeat: flags.includes('--no-statsbeat'), keepFakeLog: true });
+  const numberAfter = (flag: string) => {
+    const i = flags.indexOf(flag);
+    return i === -1 ? undefined : Number(flags[i + 1]);
+  };
+  const stack = await startStack({
+    noStatsbeat: flags.includes('--no-statsbeat'),
+    keepFakeLog: true,
+    fakePort: numberAfter('--fake-port'),
+    quietAfter: numberAfter('--quiet-after'),
+  });
   const results: StepResult[] = [];
   try {
     for (const step of steps) {

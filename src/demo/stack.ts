@@ -39,6 +39,13 @@ export interface StackOptions {
   onLine?: (line: Record<string, any>) => void;
   /** Keep the fake's own log lines (one per request it answered). */
   keepFakeLog?: boolean;
+  /**
+   * Port of the fake (default: ephemeral). Inside a private network namespace, 443 lets programs
+   * reach the fake directly by the Azure names, without the proxy (the `check` tests do).
+   */
+  fakePort?: number;
+  /** The proxy's --quiet-after (default 60 s). */
+  quietAfter?: number;
 }
 
 export interface Stack {
@@ -164,7 +171,7 @@ function runCommand(argv: string[], env: Record<string, string>, timeoutMs: numb
           code === 0
             ? undefined
             : `exit ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
-        detail: { code, stdout: stdout.slice(-2000), stderr: stderr.slice(-2000) },
+        detail: { code, stdout: stdout.slice(-20000), stderr: stderr.slice(-8000) },
       });
     });
   });
@@ -190,7 +197,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const fakeLog: string[] = [];
     const fake = await startFakeServices({
       ca: fakeCa,
-      port: 0,
+      port: options.fakePort ?? 0,
       ingestion: { auth: 'entra-only', ikeys: [DEMO_IKEY] },
       logDestination: new LineCollector((text) => {
         if (options.keepFakeLog) fakeLog.push(text);
@@ -211,6 +218,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       upstreamCa: [fakeCa.certPath],
       upstreamTimeout: 10000,
       idleTimeout: 10000,
+      quietAfter: options.quietAfter,
       logDestination: new LineCollector((text) => {
         let line: Record<string, any>;
         try {
@@ -260,13 +268,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       proxyHost: '127.0.0.1',
       proxyPort: String(proxy.address.port),
       proxyCa: proxy.caCertPath,
+      fakeCa: fakeCa.certPath,
+      proxyUrl,
       work: workDir,
       ingestionUrl: `https://${DEMO_INGESTION_HOST}/v2.1/track`,
       ikey: DEMO_IKEY,
     };
 
+    const reused = new Map<string, CredentialSpec>();
     const resolveCredential = (spec: CredentialSpec): CredentialSpec => {
       if (spec.type !== 'minted') return spec;
+      const known = spec.reuse ? reused.get(spec.reuse) : undefined;
+      if (known) return known;
+      const resolved = mint(spec);
+      if (spec.reuse) reused.set(spec.reuse, resolved);
+      return resolved;
+    };
+    const mint = (spec: Extract<CredentialSpec, { type: 'minted' }>): CredentialSpec => {
       const now = Math.floor(Date.now() / 1000);
       const claims = { ...spec.claims };
       if (spec.expiresInSeconds !== undefined) {

@@ -15,7 +15,14 @@ export type CredentialSpec =
    * (as an app with a stale or wrongly scoped cached token would). `expiresInSeconds` sets `exp`
    * relative to now (negative: already expired) and `nbf` accordingly.
    */
-  | { type: 'minted'; claims?: TokenClaims; expiresInSeconds?: number; notBeforeInSeconds?: number }
+  | {
+      type: 'minted';
+      claims?: TokenClaims;
+      expiresInSeconds?: number;
+      notBeforeInSeconds?: number;
+      /** Mint once and hand the same token to every step that names this key (a stale cache). */
+      reuse?: string;
+    }
   /** A fixed token string (resolved form of `minted`). */
   | { type: 'token'; token: string }
   /** @azure/identity ClientSecretCredential against the fake Entra (defaults: the fake's known app). */
@@ -35,7 +42,7 @@ export type AppAction =
   | { kind: 'legacy'; credential: CredentialSpec }
   /**
    * Any program, run by the orchestrator (not the SDK app). Placeholders in argv and env values:
-   * {proxyHost} {proxyPort} {proxyCa} {work} {ingestionUrl} {ikey} {token} (a valid token minted
+   * {proxyHost} {proxyPort} {proxyUrl} {proxyCa} {fakeCa} {work} {ingestionUrl} {ikey} {token} (a valid token minted
    * by the fake Entra for its authorized app).
    */
   | { kind: 'command'; argv: string[]; env?: Record<string, string>; timeoutMs?: number };

@@ -4,6 +4,7 @@ import { INGESTION_ENTRIES } from './catalog/ingestion';
 import { NETWORK_ENTRIES } from './catalog/network';
 import { inFixOrder } from './catalog/order';
 import { TOKEN_ENTRIES } from './catalog/tokens';
+import { TRAFFIC_ENTRIES } from './catalog/traffic';
 import type { CatalogEntry } from './catalog/types';
 import type { FindingId } from './finding-ids';
 
@@ -18,6 +19,7 @@ const CATALOG_FILES: readonly (readonly CatalogEntry[])[] = [
   ENTRA_ENTRIES,
   INGESTION_ENTRIES,
   TOKEN_ENTRIES,
+  TRAFFIC_ENTRIES,
 ];
 
 /** The guidance catalog: one entry per finding id, in our own words, in fix order. */

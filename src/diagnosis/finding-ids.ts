@@ -30,6 +30,13 @@ export const FINDING_IDS = [
   'UPSTREAM_TIMEOUT',
   'SDK_SELF_TELEMETRY',
   'TOKEN_SENT_TO_V2_PATH',
+  // Findings across exchanges (src/diagnosis/traffic).
+  'TOKEN_REQUEST_NOT_SEEN',
+  'NO_TELEMETRY',
+  'LIVE_METRICS_ONLY_FAILING',
+  'CLOUD_MISMATCH',
+  'TOKEN_USED_AFTER_EXPIRY',
+  'RETRY_STORM',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];

@@ -8,6 +8,7 @@ import type { DiagnosisOptions } from './options';
 import type { RuleContext } from './rule';
 import { RULES } from './rules';
 import { tokenFacts } from './token-facts';
+import { TRAFFIC_FINDING_IDS } from './traffic/rules';
 
 export type { DiagnosisOptions } from './options';
 export type { FindingId } from './finding-ids';
@@ -17,7 +18,9 @@ export { FIX_ORDER, fixRank } from './catalog';
 export { RULES } from './rules';
 
 /** Every id some rule can emit (the catalog holds exactly these). */
-export const RULE_FINDING_IDS: readonly FindingId[] = [...new Set(RULES.flatMap((r) => r.emits))];
+export const RULE_FINDING_IDS: readonly FindingId[] = [
+  ...new Set([...RULES.flatMap((r) => r.emits), ...TRAFFIC_FINDING_IDS]),
+];
 
 /**
  * Diagnoses one exchange: decodes it once, runs every rule, and attaches the catalog's guidance

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Exchange } from '../model/exchange';
 import type { Finding } from '../model/finding';
 import type { Analysis, ExchangeLogLine } from '../model/log-line';
+import type { TrafficLogLine } from '../model/traffic-line';
 
 /** The log level of an exchange: the worst finding, or the failure itself. */
 export function levelOf(exchange: Exchange, findings: Finding[]): 'info' | 'warn' | 'error' {
@@ -14,6 +15,8 @@ export function levelOf(exchange: Exchange, findings: Finding[]): 'info' | 'warn
 /** Something that takes finished log lines: the annotated log, a HAR writer, the summary... */
 export interface ExchangeSink {
   write(line: ExchangeLogLine): void;
+  /** A finding across exchanges fired or cleared (src/diagnosis/traffic). */
+  writeTraffic?(line: TrafficLogLine): void;
   close?(): Promise<void> | void;
 }
 

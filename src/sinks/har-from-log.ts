@@ -34,6 +34,7 @@ export async function convertLogToHar(input: Readable, out: Writable): Promise<H
       if (result.unparsedLines.length < MAX_LISTED) result.unparsedLines.push(n);
       continue;
     }
+    if (line?.traffic?.state === 'fired' && Array.isArray(line.findings)) har.traffic(line.findings);
     if (!line || typeof line !== 'object' || !line.exchange?.request) continue;
     await write(out, har.entry(line));
   }

@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { ExchangeLogLine } from '../model/log-line';
+import type { TrafficLogLine } from '../model/traffic-line';
 import type { ExchangeSink } from './exchange-sink';
 import { HarText } from './har';
 
@@ -26,6 +27,10 @@ export class HarFileSink implements ExchangeSink {
   write(line: ExchangeLogLine): void {
     if (this.closed || this.failed) return;
     this.out.write(this.har.entry(line));
+  }
+
+  writeTraffic(line: TrafficLogLine): void {
+    if (line.traffic.state === 'fired') this.har.traffic(line.findings);
   }
 
   async close(): Promise<void> {

@@ -260,6 +260,12 @@ export function harFrom(sources: Iterable<HarSource>): Har {
  */
 export class HarText {
   private count = 0;
+  /** Findings across exchanges (fired), kept for the log's `_findings` (bounded). */
+  private readonly trafficFindings: Finding[] = [];
+
+  traffic(findings: Finding[]): void {
+    for (const f of findings) if (this.trafficFindings.length < 500) this.trafficFindings.push(f);
+  }
 
   head(): string {
     return `{"log":{"version":"1.2","creator":${JSON.stringify(harCreator())},"entries":[\n`;
@@ -271,7 +277,8 @@ export class HarText {
   }
 
   tail(comment?: string): string {
-    return `\n]${comment ? `,"comment":${JSON.stringify(comment)}` : ''}}}\n`;
+    const traffic = this.trafficFindings.length ? `,"_findings":${JSON.stringify(this.trafficFindings)}` : '';
+    return `\n]${comment ? `,"comment":${JSON.stringify(comment)}` : ''}${traffic}}}\n`;
   }
 
   get entries(): number {

@@ -183,6 +183,12 @@ export function formatLogLine(line: Json, options: PrettyOptions): string | unde
     const headline = paint(exchangeHeadline(line), outcomeColour(line, level), options);
     return [prefix + headline, ...findings.flatMap((f) => formatFinding(f, options))].join('\n');
   }
+  if (line.traffic && typeof line.traffic === 'object' && Array.isArray(line.findings)) {
+    // A finding across exchanges: its own line; the guidance only when it fires.
+    if (line.traffic.state === 'cleared') return prefix + paint(String(line.msg ?? ''), 'green', options);
+    const head = prefix + paint('TRAFFIC (a finding across exchanges)', levelColour(level), options);
+    return [head, ...(line.findings as Json[]).flatMap((f) => formatFinding(f, options))].join('\n');
+  }
   if (line.tunnel && typeof line.tunnel === 'object') {
     if (options.onlyFindings && !line.tunnel.error) return undefined;
     return prefix + tunnelLine(line);

@@ -122,6 +122,9 @@ export class ReportBuilder {
     const exchange = line.exchange;
     if (!exchange || typeof exchange !== 'object') {
       this.counts.other += 1;
+      // A finding across exchanges (src/diagnosis/traffic) counts when it fires.
+      if (line.traffic?.state === 'fired' && Array.isArray(line.findings))
+        for (const finding of line.findings) this.countFinding(finding, line, String(line.time ?? ''));
       return;
     }
     this.counts.exchanges += 1;
@@ -191,7 +194,7 @@ export class ReportBuilder {
     if (time && time < state.firstSeen) state.firstSeen = time;
     if (time && time > state.lastSeen) state.lastSeen = time;
     for (const key of line.analysis?.envelopes?.iKeys ?? []) addCapped(state.iKeys, String(key));
-    addCapped(state.identities, identityOf(line.exchange));
+    addCapped(state.identities, identityOf(line.exchange ?? {}));
   }
 
   result(): Report {

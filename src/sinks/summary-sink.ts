@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { ExchangeLogLine } from '../model/log-line';
+import type { TrafficLogLine } from '../model/traffic-line';
 import { type ExchangeSink, levelOf } from './exchange-sink';
 import { ReportBuilder } from './report';
 import { formatReportText } from './report-format';
@@ -16,6 +17,11 @@ export class SummarySink implements ExchangeSink {
       level: levelOf(line.exchange, line.findings),
       time: line.exchange.startedAt,
     });
+  }
+
+  writeTraffic(line: TrafficLogLine): void {
+    const level = line.traffic.state === 'fired' ? 'warn' : 'info';
+    this.builder.addRecord({ ...line, level, time: new Date().toISOString() });
   }
 
   close(): Promise<void> {

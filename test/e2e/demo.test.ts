@@ -119,10 +119,23 @@ describeNetns('appinsights-auth-proxy demo', () => {
         'TOKEN_WRONG_AUDIENCE',
         'ROLE_MISSING',
         'ENTRA_APP_NOT_FOUND',
+        // Findings across exchanges, each its own line.
+        'TOKEN_REQUEST_NOT_SEEN',
+        'TOKEN_USED_AFTER_EXPIRY',
+        'CLOUD_MISMATCH',
+        // check with a wrong secret.
+        'ENTRA_INVALID_CLIENT_SECRET',
       ]),
     );
+    expect(stdout).toMatch(
+      /TRAFFIC TOKEN_REQUEST_NOT_SEEN cleared at \d\d:\d\d:\d\d: a token request went through the proxy/,
+    );
+    // The check scenarios: blocked with a wrong secret, a 200 and exit 0 with the right one.
+    expect(stdout).toMatch(/verdict: BLOCKED \(exit 3\) — BLOCKED at token: ENTRA_INVALID_CLIENT_SECRET/);
+    expect(stdout).toMatch(/\[ ok \] track +POST v2\.1\/track with the token → 200/);
+    expect(stdout).toContain('verdict: OK (exit 0)');
     expect(stdout).toMatch(/Summary\n/);
-    expect(stdout).toMatch(/7 scenarios, \d+ distinct findings/);
+    expect(stdout).toMatch(/11 scenarios, \d+ distinct findings/);
     expect(stdout).not.toContain('demo-secret-never-logged');
 
     // What the demo started (the inner demo in the namespace, the SDK app, ...): all gone now.

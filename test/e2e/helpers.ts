@@ -49,7 +49,7 @@ export function runInNetns(argv: string[], timeoutMs = 60000): Promise<NetnsRun>
 /** Runs steps against the fake + proxy + SDK app, all inside one namespace launch. */
 export async function runStepsInNetns(
   steps: Step[],
-  options: { noStatsbeat?: boolean; timeoutMs?: number } = {},
+  options: { noStatsbeat?: boolean; timeoutMs?: number; fakePort?: number; quietAfter?: number } = {},
 ): Promise<RunStepsResult & { run: NetnsRun }> {
   if (!existsSync(RUN_STEPS)) throw new Error(`${RUN_STEPS} is missing: build first (npx tsc)`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aiproxy-e2e-'));
@@ -59,6 +59,8 @@ export async function runStepsInNetns(
     writeFileSync(stepsFile, JSON.stringify(steps));
     const argv = [process.execPath, RUN_STEPS, stepsFile, resultFile];
     if (options.noStatsbeat) argv.push('--no-statsbeat');
+    if (options.fakePort !== undefined) argv.push('--fake-port', String(options.fakePort));
+    if (options.quietAfter !== undefined) argv.push('--quiet-after', String(options.quietAfter));
     const run = await runInNetns(argv, options.timeoutMs ?? 120000);
     if (run.code !== 0 || !existsSync(resultFile)) {
       throw new Error(`run-steps failed (exit ${run.code}): ${run.stderr.slice(-3000)}`);

@@ -96,6 +96,11 @@ export function startOptions(cli: Argv) {
       default: false,
       describe: 'The resource has local auth disabled: warn before the service answers',
     })
+    .option('quiet-after', {
+      type: 'number',
+      default: 60,
+      describe: 'Seconds without any telemetry before saying so (NO_TELEMETRY)',
+    })
     .option('ca-unconstrained', {
       type: 'boolean',
       default: false,
@@ -191,6 +196,7 @@ export const startCommand: CommandModule<object, StartArgs> = {
         logLevel: args['log-level'],
         logBodies: args['log-bodies'],
         expectEntra: args['expect-entra'],
+        quietAfter: args['quiet-after'],
         proxyAuth: args['proxy-auth'],
         analysis: args.analysis,
         ...view,

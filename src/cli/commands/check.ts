@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { runCheck } from '../../check/run-check';
+import { scrub, stepText, verdictText } from '../../check/print';
+import type { CredentialKind } from '../../check/types';
+import { UsageError } from '../usage-error';
+
+const CREDENTIALS = [
+  'default',
+  'managed-identity',
+  'workload-identity',
+  'client-secret',
+  'azure-cli',
+  'none',
+] as const satisfies readonly CredentialKind[];
+
+/** Proxy variables the identity library would obey on its own: --via is the only way through a proxy here. */
+const PROXY_VARIABLES = [
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+  'NO_PROXY',
+  'no_proxy',
+];
+
+function checkOptions(cli: Argv) {
+  return cli
+    .option('connection-string', {
+      type: 'string',
+      describe: 'The connection string to test (default: APPLICATIONINSIGHTS_CONNECTION_STRING)',
+    })
+    .option('credential', {
+      choices: CREDENTIALS,
+      default: 'default' as CredentialKind,
+      describe: 'How to get the token (@azure/identity)',
+    })
+    .option('tenant-id', {
+      type: 'string',
+      describe: 'Tenant of the app registration (default: AZURE_TENANT_ID)',
+    })
+    .option('client-id', {
+      type: 'string',
+      describe: 'App registration, or user-assigned managed identity (default: AZURE_CLIENT_ID)',
+    })
+    .option('client-secret-env', {
+      type: 'string',
+      default: 'AZURE_CLIENT_SECRET',
+      describe: 'Environment variable holding the client secret (never printed)',
+    })
+    .option('client-secret-file', {
+      type: 'string',
+      describe: 'File holding the client secret (never printed)',
+    })
+    .option('client-secret', { type: 'string', hidden: true })
+    .option('authority-host', {
+      type: 'string',
+      describe: 'Entra ID host, e.g. https://login.microsoftonline.us',
+    })
+    .option('via', {
+      type: 'string',
+      describe: 'Go through this HTTP proxy (http://[user:pass@]host:port), this one included',
+    })
+    .option('probe-local-auth', {
+      type: 'boolean',
+      default: false,
+      describe: 'Also send one record to v2/track without a token: is local authentication disabled?',
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'One JSON line per step, then the verdict' })
+    .option('timeout', {
+      type: 'number',
+      default: 15000,
+      describe: 'Milliseconds each network step may take',
+    })
+    .example(
+      'AZURE_CLIENT_SECRET=… $0 check --credential client-secret --tenant-id T --client-id C',
+      'prove an app registration can send telemetry',
+    )
+    .epilog(
+      'Exit codes: 0 all good, 1 warnings, 2 usage error, 3 blocked. Through the proxy: --via http://127.0.0.1:8888 ' +
+        'with NODE_EXTRA_CA_CERTS=<its certs/ca.pem>.',
+    );
+}
+
+type CheckArgs = Awaited<ReturnType<typeof checkOptions>['argv']>;
+
+function readSecret(args: CheckArgs): string | undefined {
+  if (args['client-secret'] !== undefined) {
+    // Do not echo it: it is in the shell history already.
+    throw new UsageError(
+      '--client-secret is not accepted on the command line (it would show in shell history and ps): ' +
+        'put it in an environment variable (--client-secret-env NAME, default AZURE_CLIENT_SECRET) or a file (--client-secret-file FILE)',
+    );
+  }
+  if (args['client-secret-file']) {
+    try {
+      return readFileSync(args['client-secret-file'], 'utf8').trim();
+    } catch (err) {
+      throw new UsageError(
+        `--client-secret-file ${args['client-secret-file']}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+      );
+    }
+  }
+  const value = process.env[args['client-secret-env']];
+  return value ? value.trim() : undefined;
+}
+
+export const checkCommand: CommandModule<object, CheckArgs> = {
+  command: 'check',
+  describe: 'Prove a configuration now: connection string, DNS, TCP, TLS, a token, and one test record',
+  builder: (cli) => checkOptions(cli) as unknown as Argv<CheckArgs>,
+  handler: async (args) => {
+    const connectionString = args['connection-string'] ?? process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
+    if (!connectionString)
+      throw new UsageError(
+        'no connection string: pass --connection-string or set APPLICATIONINSIGHTS_CONNECTION_STRING',
+      );
+    if (!Number.isFinite(args.timeout) || args.timeout <= 0)
+      throw new UsageError('--timeout takes a positive number of milliseconds');
+    const clientSecret = readSecret(args);
+    if (args.via) {
+      try {
+        const url = new URL(args.via);
+        if (url.protocol !== 'http:') throw new Error();
+      } catch {
+        const shown = args.via.replace(/\/\/[^@/]*@/, '//[credentials]@');
+        throw new UsageError(`--via "${shown}" is not an http:// proxy URL like http://127.0.0.1:8888`);
+      }
+    }
+    const ignoredProxy = PROXY_VARIABLES.filter((name) => process.env[name]);
+    for (const name of PROXY_VARIABLES) delete process.env[name];
+    // A proxy password in --via is a secret too.
+    const secrets = [clientSecret, args.via ? decodeURIComponent(new URL(args.via).password) : undefined];
+    const out = (text: string) => process.stdout.write(`${scrub(text, secrets)}\n`);
+    if (ignoredProxy.length && !args.json)
+      out(
+        `(ignoring ${ignoredProxy.join(', ')} from the environment: --via is the only proxy this check uses)`,
+      );
+    const { verdict } = await runCheck(
+      {
+        connectionString,
+        credential: args.credential,
+        tenantId: args['tenant-id'] ?? process.env.AZURE_TENANT_ID,
+        clientId: args['client-id'] ?? process.env.AZURE_CLIENT_ID,
+        clientSecret,
+        authorityHost: args['authority-host'],
+        via: args.via,
+        probeLocalAuth: args['probe-local-auth'],
+        timeoutMs: args.timeout,
+      },
+      (step) => out(args.json ? JSON.stringify(step) : stepText(step, false)),
+    );
+    out(
+      args.json
+        ? JSON.stringify({ verdict: verdict.verdict, exitCode: verdict.exitCode, summary: verdict.summary })
+        : verdictText(verdict),
+    );
+    (args as { exitCode?: number }).exitCode = verdict.exitCode;
+    // The identity library keeps its connections alive: a CI step or an init container must end
+    // now. Only when this process is the CLI (not when main() runs inside another program).
+    if (require.main?.filename.endsWith(path.join('cli', 'main.js')))
+      setTimeout(() => process.exit(verdict.exitCode), 200).unref();
+  },
+};

@@ -1,0 +1,198 @@
+import type { CloudName } from '../../ingestion/clouds';
+import type { EvidenceValue, Runtime } from '../../model/finding';
+import type { FindingId } from '../finding-ids';
+import type { TrafficConfig, TrafficSummary } from './summary';
+
+/** One active cause of a finding across exchanges. */
+export interface TrafficCause {
+  /** Stable while the cause lasts: the finding fires once per key. */
+  key: string;
+  id: FindingId;
+  title: string;
+  evidence: Record<string, EvidenceValue>;
+  /** The runtime of the exchanges behind it, when known: its own fix steps are attached. */
+  runtime?: Runtime;
+}
+
+/** A finding across exchanges: which causes are active now, and what ended one. */
+export interface TrafficRule {
+  id: FindingId;
+  active(summary: TrafficSummary, now: number, config: TrafficConfig): TrafficCause[];
+  /** Why a cause is over, in a few words ("a token request went through the proxy"). */
+  clearedBecause(summary: TrafficSummary): string;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+const recent = (at: number | undefined, now: number, config: TrafficConfig) =>
+  at !== undefined && now - at <= config.windowMs;
+
+export const tokenRequestNotSeen: TrafficRule = {
+  id: 'TOKEN_REQUEST_NOT_SEEN',
+  active(s) {
+    if (s.identitySeenAt !== undefined || s.refused.count === 0) return [];
+    return [
+      {
+        key: 'token-request-not-seen',
+        id: 'TOKEN_REQUEST_NOT_SEEN',
+        runtime: s.refused.runtime,
+        title: `${s.refused.count} telemetry request(s) without a token refused (last ${s.refused.status ?? 'before an answer'}), and no token request went through the proxy`,
+        evidence: {
+          requestsWithoutToken: s.refused.count,
+          lastStatus: s.refused.status ?? null,
+          host: s.refused.host ?? null,
+          firstRefused: iso(s.refused.first),
+          tokenRequestsSeen: 0,
+        },
+      },
+    ];
+  },
+  clearedBecause: (s) => `a token request went through the proxy at ${iso(s.identitySeenAt)}`,
+};
+
+export const noTelemetry: TrafficRule = {
+  id: 'NO_TELEMETRY',
+  active(s, now, config) {
+    if (s.firstTrackAt !== undefined) return [];
+    const from = config.connectionStringGiven ? s.startedAt : s.firstConnectionAt;
+    if (from === undefined || now - from < config.quietAfterSeconds * 1000) return [];
+    return [
+      {
+        key: 'no-telemetry',
+        id: 'NO_TELEMETRY',
+        title: `No telemetry reached the ingestion endpoint in ${Math.round((now - from) / 1000)} s (--quiet-after ${config.quietAfterSeconds})`,
+        evidence: {
+          since: iso(from),
+          quietAfterSeconds: config.quietAfterSeconds,
+          startedBy: config.connectionStringGiven
+            ? 'proxy start (--connection-string given)'
+            : 'first connection',
+          exchangesSeen: s.exchanges,
+        },
+      },
+    ];
+  },
+  clearedBecause: (s) => `telemetry reached the ingestion endpoint at ${iso(s.firstTrackAt)}`,
+};
+
+export const liveMetricsOnlyFailing: TrafficRule = {
+  id: 'LIVE_METRICS_ONLY_FAILING',
+  active(s, now, config) {
+    const live = s.live;
+    if (live.failuresSinceOk === 0 || !s.lastTrack?.ok) return [];
+    if (!recent(live.lastFailAt, now, config) || !recent(s.lastTrackOkAt, now, config)) return [];
+    return [
+      {
+        key: `live-only:${live.host ?? ''}`,
+        id: 'LIVE_METRICS_ONLY_FAILING',
+        title: `Live Metrics failed ${live.failuresSinceOk} time(s) (${live.lastFailStatus ?? 'no answer'}) while telemetry is accepted`,
+        evidence: {
+          liveHost: live.host ?? null,
+          liveFailures: live.failuresSinceOk,
+          lastLiveStatus: live.lastFailStatus ?? null,
+          lastTrackAccepted: iso(s.lastTrackOkAt),
+        },
+      },
+    ];
+  },
+  clearedBecause: (s) => `Live Metrics answered successfully at ${iso(s.live.lastOkAt)}`,
+};
+
+export const cloudMismatch: TrafficRule = {
+  id: 'CLOUD_MISMATCH',
+  active(s, now, config) {
+    const sources: [string, CloudName][] = [];
+    for (const [host, h] of s.hostClouds)
+      if (recent(h.last, now, config)) sources.push([`host ${host}`, h.cloud]);
+    for (const cloud of config.connectionStringClouds) sources.push(['connection string', cloud]);
+    const token = recent(s.currentToken?.at, now, config) ? s.currentToken : undefined;
+    if (token?.audienceCloud) sources.push(['token audience', token.audienceCloud]);
+    if (token?.issuerCloud) sources.push(['token issuer', token.issuerCloud]);
+    const clouds = [...new Set(sources.map(([, c]) => c))].sort();
+    if (clouds.length < 2) return [];
+    const evidence: Record<string, EvidenceValue> = { clouds };
+    for (const [source, cloud] of sources) evidence[source] = cloud;
+    return [
+      {
+        key: `clouds:${clouds.join('+')}`,
+        id: 'CLOUD_MISMATCH',
+        title: `Azure clouds disagree: ${sources.map(([src, c]) => `${src} → ${c}`).join(', ')}`,
+        evidence,
+      },
+    ];
+  },
+  clearedBecause: () => 'the ingestion host, the connection string and the token name one cloud again',
+};
+
+export const tokenUsedAfterExpiry: TrafficRule = {
+  id: 'TOKEN_USED_AFTER_EXPIRY',
+  active(s) {
+    const current = s.currentToken;
+    const use = current ? s.tokens.get(current.fingerprint) : undefined;
+    if (!current || !use || use.usesAfterExpiry < 2) return [];
+    return [
+      {
+        key: `stale-token:${current.fingerprint}`,
+        id: 'TOKEN_USED_AFTER_EXPIRY',
+        title: `Token ${current.fingerprint} sent ${use.usesAfterExpiry} times after it expired (${iso(use.exp === undefined ? undefined : use.exp * 1000)}): the refresh is failing`,
+        evidence: {
+          fingerprint: current.fingerprint,
+          exp: iso(use.exp === undefined ? undefined : use.exp * 1000),
+          usesAfterExpiry: use.usesAfterExpiry,
+          firstUseAfterExpiry: iso(use.firstUseAfterExpiry),
+          lastUse: iso(use.lastUse),
+        },
+      },
+    ];
+  },
+  clearedBecause: (s) =>
+    `a current token (${s.currentToken?.fingerprint ?? '?'}) is used since ${iso(s.currentToken?.at)}`,
+};
+
+export const retryStorm: TrafficRule = {
+  id: 'RETRY_STORM',
+  active(s, now, config) {
+    const causes: TrafficCause[] = [];
+    const seenHosts = new Set<string>();
+    for (const [hash, b] of s.batches) {
+      const accepted = b.lastStatus !== undefined && b.lastStatus >= 200 && b.lastStatus < 300;
+      if (b.count < config.stormCount || accepted || !recent(b.last, now, config) || seenHosts.has(b.host))
+        continue;
+      seenHosts.add(b.host);
+      causes.push({
+        key: `same-batch:${b.host}`,
+        id: 'RETRY_STORM',
+        title: `The same batch was sent ${b.count} times to ${b.host} since ${iso(b.first)} (last answer ${b.lastStatus ?? 'none'})`,
+        evidence: {
+          host: b.host,
+          bodyHash: hash,
+          sends: b.count,
+          firstSent: iso(b.first),
+          lastStatus: b.lastStatus ?? null,
+        },
+      });
+    }
+    for (const [host, t] of s.throttled) {
+      if (t.streak < config.stormCount || !recent(t.last, now, config)) continue;
+      causes.push({
+        key: `throttled:${host}`,
+        id: 'RETRY_STORM',
+        title: `${host} answered ${t.status} ${t.streak} times in a row: throttled, and the client keeps retrying`,
+        evidence: { host, consecutiveThrottled: t.streak, lastStatus: t.status, last: iso(t.last) },
+      });
+    }
+    return causes;
+  },
+  clearedBecause: () => 'the batch was accepted, or the host stopped throttling, or the retries stopped',
+};
+
+/** Every finding across exchanges, most fundamental first. */
+export const TRAFFIC_RULES: readonly TrafficRule[] = [
+  noTelemetry,
+  tokenRequestNotSeen,
+  cloudMismatch,
+  tokenUsedAfterExpiry,
+  liveMetricsOnlyFailing,
+  retryStorm,
+];
+
+export const TRAFFIC_FINDING_IDS: readonly FindingId[] = TRAFFIC_RULES.map((r) => r.id);

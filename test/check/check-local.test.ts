@@ -1,0 +1,285 @@
+/**
+ * `check` without a namespace: a TLS-inspecting middlebox named from its issuer (a real handshake
+ * with a certificate chain made here), the Private Link note, and usage errors (exit 2).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { dnsStep } from '../../src/check/network-steps';
+import { parseStep } from '../../src/check/parse-step';
+import { classifyIssuer } from '../../src/check/tls-issuer';
+import { cli } from '../cli-ca/run-cli';
+import { runCli } from '../helpers/cli-process';
+import { startTestProxy } from '../helpers/proxy-harness';
+import { tempDir } from '../helpers/tmp';
+
+const IKEY = '11111111-2222-3333-4444-555555555555';
+
+/** A CA that calls itself Zscaler (as a corporate TLS inspector's does) and a leaf for localhost. */
+function middleboxChain(dir: string): { caPem: string; key: string; cert: string } {
+  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  run([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/O=Zscaler Inc./CN=Zscaler Root CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  ]);
+  run(['req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=localhost']);
+  writeFileSync(path.join(dir, 'ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'leaf.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'leaf.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'ext',
+  ]);
+  const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
+  return { caPem: path.join(dir, 'ca.pem'), key: read('leaf.key'), cert: read('leaf.pem') };
+}
+
+describe('check: TLS issuer', () => {
+  it('names a TLS-inspecting middlebox from its issuer, prints each step as it completes, sends the record, exits 1', async () => {
+    const tmp = tempDir('check-mitm-');
+    const chain = middleboxChain(tmp.dir);
+    const received: string[] = [];
+    // The service holds its answer until the test has looked at what was printed so far.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let arrived: () => void = () => undefined;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    const server = https.createServer({ key: chain.key, cert: chain.cert }, (req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(`${req.method} ${req.url} ${body}`);
+        arrived();
+        void held.then(() => {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [] }));
+        });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const proc = runCli(['check', '--credential', 'none', '--json'], {
+        APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://localhost:${port}/`,
+        NODE_EXTRA_CA_CERTS: chain.caPem,
+      });
+      const closed = new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20000);
+        proc.child.once('close', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+      await requestArrived;
+      // The record is in flight: every earlier step is already printed, the track step cannot be.
+      await proc.waitForLine((l) => l.step === 'token');
+      expect(proc.lines().map((l) => l.step)).toEqual(['parse', 'dns', 'tcp', 'tls', 'token']);
+      release();
+      const exit = await closed;
+      const lines = proc.lines();
+      const tls = lines.find((l) => l.step === 'tls');
+      expect(tls).toMatchObject({
+        status: 'warning',
+        details: { issuedBy: 'middlebox', middlebox: 'Zscaler', trusted: true },
+      });
+      expect(tls.summary).toContain('a TLS-inspecting middlebox (Zscaler)');
+      expect(lines.find((l) => l.step === 'track')).toMatchObject({ status: 'ok', details: { status: 200 } });
+      expect(received[0]).toMatch(
+        /^POST \/v2\.1\/track .*appinsights-auth-proxy check: connectivity test record/,
+      );
+      expect(lines.at(-1)).toMatchObject({ verdict: 'warnings', exitCode: 1 });
+      expect(exit).toBe(1);
+    } finally {
+      server.close();
+      tmp.cleanup();
+    }
+  }, 30000);
+
+  it("recognises Microsoft's chain and this tool's own CA", () => {
+    const cert = (subject: Record<string, string>, issuer: Record<string, string>) =>
+      ({ subject, issuer }) as any;
+    expect(
+      classifyIssuer([
+        cert(
+          { CN: '*.in.applicationinsights.azure.com' },
+          { CN: 'Microsoft Azure RSA TLS Issuing CA 04', O: 'Microsoft Corporation' },
+        ),
+      ]).kind,
+    ).toBe('microsoft');
+    expect(
+      classifyIssuer([
+        cert({ CN: 'x' }, { CN: 'appinsights-auth-proxy leaf issuer', O: 'appinsights-auth-proxy' }),
+      ]).kind,
+    ).toBe('this-tool');
+    expect(classifyIssuer([cert({ CN: 'x' }, { CN: 'Corp Root', O: 'Contoso' })])).toMatchObject({
+      kind: 'unknown',
+      name: 'Corp Root, Contoso',
+    });
+  });
+});
+
+describe('check: --via a proxy that asks for credentials (start --proxy-auth)', () => {
+  it('sends them on CONNECT (exit as the service answers); a wrong password is a 407 at tcp; neither password is printed', async () => {
+    const tmp = tempDir('check-auth-');
+    const chain = middleboxChain(tmp.dir);
+    const server = https.createServer({ key: chain.key, cert: chain.cert }, (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, appId: null, errors: [] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const proxy = await startTestProxy({ proxyAuth: 'checker:s3cret-proxy-pass' });
+    const run = async (password: string) => {
+      const proc = runCli(
+        [
+          'check',
+          '--credential',
+          'none',
+          '--json',
+          '--via',
+          `http://checker:${password}@127.0.0.1:${proxy.port}`,
+        ],
+        {
+          APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://localhost:${port}/`,
+          NODE_EXTRA_CA_CERTS: chain.caPem,
+        },
+      );
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20000);
+        proc.child.once('close', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+      return { code, lines: proc.lines(), text: proc.stdout() + proc.stderr() };
+    };
+    try {
+      const good = await run('s3cret-proxy-pass');
+      expect(good.lines.find((l) => l.step === 'tcp').summary).toContain(
+        `opened by the proxy http://127.0.0.1:${proxy.port}`,
+      );
+      expect(good.lines.find((l) => l.step === 'track').details.status).toBe(200);
+      expect(good.code).toBe(1); // the middlebox warning of the service's certificate
+      const bad = await run('wrong-proxy-pass');
+      expect(bad.code).toBe(3);
+      expect(bad.lines.find((l) => l.step === 'tcp')).toMatchObject({ status: 'failed' });
+      expect(bad.lines.find((l) => l.step === 'tcp').summary).toContain('with 407');
+      for (const text of [good.text, bad.text, proxy.raw()]) {
+        expect(text).not.toContain('s3cret-proxy-pass');
+        expect(text).not.toContain('wrong-proxy-pass');
+      }
+    } finally {
+      await proxy.close();
+      server.close();
+      tmp.cleanup();
+    }
+  }, 40000);
+});
+
+describe('check: --timeout', () => {
+  it('a server that accepts but never speaks TLS fails the TLS step after --timeout ms: blocked, exit 3', async () => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const proc = runCli(['check', '--credential', 'none', '--json', '--timeout', '500'], {
+        APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://127.0.0.1:${port}/`,
+      });
+      const exit = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20000);
+        proc.child.once('close', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+      expect(proc.lines().find((l) => l.step === 'tls')).toMatchObject({
+        status: 'failed',
+        summary: 'no TLS handshake within 500 ms',
+      });
+      expect(exit).toBe(3);
+      expect(proc.stderr()).toBe('');
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  }, 30000);
+});
+
+describe('check: DNS', () => {
+  it('a private address is Private Link (a note, not a failure)', async () => {
+    const { target } = parseStep(`InstrumentationKey=${IKEY};IngestionEndpoint=https://10.1.2.3/`);
+    const step = await dnsStep(target!, undefined);
+    expect(step.status).toBe('info');
+    expect(step.summary).toContain('Private Link');
+  });
+});
+
+describe('check: a broken connection string is what is being checked: blocked (3) at parse', () => {
+  it('says which part is wrong', async () => {
+    const result = await cli(['check', '--json', '--connection-string', 'InstrumentationKey=nope']);
+    expect(result.code).toBe(3);
+    const first = JSON.parse(result.stdout.split('\n')[0]!);
+    expect(first).toMatchObject({ step: 'parse', status: 'failed' });
+    expect(first.summary).toMatch(/InstrumentationKey .* is not a GUID/);
+  });
+});
+
+describe('check: usage errors exit 2 and say why', () => {
+  const saved = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  beforeEach(() => delete process.env.APPLICATIONINSIGHTS_CONNECTION_STRING);
+  afterAll(() => {
+    if (saved !== undefined) process.env.APPLICATIONINSIGHTS_CONNECTION_STRING = saved;
+  });
+  const cs = `InstrumentationKey=${IKEY};IngestionEndpoint=https://localhost:1/`;
+
+  it.each([
+    [[], /no connection string/],
+    [
+      ['--connection-string', cs, '--via', 'ftp://proxy:21'],
+      /--via "ftp:\/\/proxy:21" is not an http:\/\/ proxy URL/,
+    ],
+    [['--connection-string', cs, '--credential', 'password'], /Invalid values/],
+    [
+      ['--connection-string', cs, '--via', 'socks5://u:hunter2-secret@proxy:1080'],
+      /--via "socks5:\/\/\[credentials\]@proxy:1080" is not/,
+    ],
+    [['--connection-string', cs, '--client-secret', 'hunter2-secret'], /not accepted on the command line/],
+  ])('check %j', async (args, message) => {
+    const result = await cli(['check', ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout + result.stderr).not.toContain('hunter2-secret');
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * Findings across exchanges, on a fake clock: each one fires once for its cause and says when it
+ * cleared; ten minutes of healthy traffic produce none.
+ */
+import { TRAFFIC_FINDING_IDS } from '../../src/diagnosis/traffic';
+import { MAX_BATCHES, MAX_TOKENS } from '../../src/diagnosis/traffic/summary';
+import { goodClaims, livePing, NOW, NOW_S, response } from '../fixtures/exchanges';
+import { at, healthyLocalAuthTenMinutes, healthyTenMinutes, replay, tokenOk, track } from './traffic-replay';
+
+const fired = (lines: { traffic: { state: string }; findings: { id: string }[] }[]) =>
+  lines.filter((l) => l.traffic.state === 'fired').map((l) => l.findings[0]!.id);
+const cleared = (lines: { traffic: { state: string }; findings: { id: string }[] }[]) =>
+  lines.filter((l) => l.traffic.state === 'cleared').map((l) => l.findings[0]!.id);
+
+describe('findings across exchanges: healthy traffic', () => {
+  it('ten minutes of healthy Entra traffic (token, batches every 5 s, live metrics every second, a refresh) produce none', () => {
+    const exchanges = healthyTenMinutes();
+    expect(exchanges.length).toBeGreaterThan(700);
+    const { lines, watch } = replay(exchanges, NOW + 600_000, {
+      connectionStringGiven: true,
+      connectionStringClouds: ['public'],
+    });
+    expect(lines).toEqual([]);
+    expect(watch.summary.exchanges).toBe(exchanges.length);
+  });
+
+  it('ten minutes of healthy local-auth traffic (no token anywhere) produce none, with --expect-entra off', () => {
+    const { lines } = replay(healthyLocalAuthTenMinutes(), NOW + 600_000, { connectionStringGiven: true });
+    expect(lines).toEqual([]);
+  });
+
+  it('the summary stays bounded whatever the traffic: 5,000 distinct tokens and batches', () => {
+    const exchanges = Array.from({ length: 5000 }, (_, i) =>
+      track(NOW + i * 10, { claims: goodClaims({ uti: `u${i}` }), seq: i }),
+    );
+    const { watch } = replay(exchanges, NOW + 50_000);
+    expect(watch.summary.tokens.size).toBeLessThanOrEqual(MAX_TOKENS);
+    expect(watch.summary.batches.size).toBeLessThanOrEqual(MAX_BATCHES);
+  });
+});
+
+describe('findings across exchanges: each fires once per cause and clears', () => {
+  it('TOKEN_REQUEST_NOT_SEEN: 401s without Authorization and no token traffic; cleared by a token request', () => {
+    const refused = [1, 2, 3].map((s) => track(NOW + s * 1000, { noToken: true, status: 401 }));
+    const { lines } = replay([...refused, tokenOk(NOW + 10_000), track(NOW + 11_000)], NOW + 12_000);
+    expect(fired(lines)).toEqual(['TOKEN_REQUEST_NOT_SEEN']);
+    expect(cleared(lines)).toEqual(['TOKEN_REQUEST_NOT_SEEN']);
+    const firedLine = lines[0]!;
+    expect(firedLine.findings[0]!.evidence.requestsWithoutToken).toBe(1);
+    expect(firedLine.findings[0]!.guidance.fix.length).toBeGreaterThan(0);
+    // The refused batches came from the JS exporter: Node's own steps are attached.
+    expect(firedLine.findings[0]!.guidance).toMatchObject({ runtime: 'node' });
+    expect(firedLine.findings[0]!.guidance.runtimeFix?.[0]).toContain('AZURE_LOG_LEVEL=verbose');
+    expect(lines[1]!.msg).toMatch(
+      /cleared at 12:00:10: a token request went through the proxy at 2026-11-26T12:00:10/,
+    );
+  });
+
+  it('TOKEN_REQUEST_NOT_SEEN does not fire when the token request was seen first', () => {
+    const { lines } = replay([tokenOk(NOW), track(NOW + 1000, { noToken: true, status: 401 })], NOW + 2000);
+    expect(fired(lines)).toEqual([]);
+  });
+
+  it('NO_TELEMETRY: with a connection string, quiet-after seconds from the start; cleared by the first batch', () => {
+    const { lines } = replay([track(NOW + 90_000)], NOW + 95_000, {
+      connectionStringGiven: true,
+      quietAfterSeconds: 60,
+    });
+    expect(fired(lines)).toEqual(['NO_TELEMETRY']);
+    expect(lines[0]!.traffic.firedAt).toBe(new Date(NOW + 60_000).toISOString());
+    expect(cleared(lines)).toEqual(['NO_TELEMETRY']);
+    expect(lines[1]!.msg).toContain('telemetry reached the ingestion endpoint at 2026-11-26T12:01:30');
+    // No exchange names the runtime: the proxy settings of every SDK are listed, each labelled.
+    const fix = lines[0]!.findings[0]!.guidance.fix.join('\n');
+    expect(fix).toContain('HTTPS_PROXY=http://127.0.0.1:8888');
+    expect(fix).toMatch(/^java: .*APPLICATIONINSIGHTS_PROXY/m);
+    expect(fix).toMatch(/^node: applicationinsights 2\.x reads only the lower-case `https_proxy`/m);
+  });
+
+  it('NO_TELEMETRY: without a connection string it waits for a first connection, then quiet-after seconds', () => {
+    const quiet = replay([], NOW + 600_000, { quietAfterSeconds: 60 });
+    expect(quiet.lines).toEqual([]);
+    const { lines } = replay([tokenOk(NOW + 100_000)], NOW + 200_000, { quietAfterSeconds: 60 });
+    expect(fired(lines)).toEqual(['NO_TELEMETRY']);
+    expect(lines[0]!.traffic.firedAt).toBe(new Date(NOW + 160_000).toISOString());
+  });
+
+  it('LIVE_METRICS_ONLY_FAILING: live metrics 401 while batches are accepted; cleared when live succeeds', () => {
+    const ex = [
+      track(NOW + 1000),
+      at(NOW + 2000, livePing(401)),
+      at(NOW + 3000, livePing(401)),
+      at(NOW + 9000, livePing(200)),
+    ];
+    const { lines } = replay(ex, NOW + 10_000);
+    expect(fired(lines)).toEqual(['LIVE_METRICS_ONLY_FAILING']);
+    expect(cleared(lines)).toEqual(['LIVE_METRICS_ONLY_FAILING']);
+  });
+
+  it('LIVE_METRICS_ONLY_FAILING does not fire when telemetry fails too', () => {
+    const { lines } = replay([track(NOW + 1000, { status: 403 }), at(NOW + 2000, livePing(401))], NOW + 3000);
+    expect(fired(lines)).not.toContain('LIVE_METRICS_ONLY_FAILING');
+  });
+
+  it('CLOUD_MISMATCH: a US Government token sent to a public-cloud host; cleared by a public token', () => {
+    const usgov = goodClaims({
+      aud: 'https://monitor.azure.us',
+      iss: 'https://login.microsoftonline.us/t/v2.0',
+    });
+    const { lines } = replay(
+      [
+        track(NOW + 1000, { claims: usgov, status: 401 }),
+        track(NOW + 2000, { claims: usgov, status: 401 }),
+        track(NOW + 3000),
+      ],
+      NOW + 4000,
+      { connectionStringClouds: ['public'], connectionStringGiven: true },
+    );
+    expect(fired(lines)).toEqual(['CLOUD_MISMATCH']);
+    const evidence = lines[0]!.findings[0]!.evidence;
+    expect(evidence.clouds).toEqual(['public', 'usgov']);
+    expect(evidence['token audience']).toBe('usgov');
+    expect(evidence['token issuer']).toBe('usgov');
+    expect(cleared(lines)).toEqual(['CLOUD_MISMATCH']);
+  });
+
+  it('TOKEN_USED_AFTER_EXPIRY: one token sent again after it expired; cleared by a fresh token', () => {
+    const stale = goodClaims({ exp: NOW_S - 3600, nbf: NOW_S - 7200, iat: NOW_S - 7200 });
+    const ex = [1, 2, 3].map((s) => track(NOW + s * 1000, { claims: stale, status: 401 }));
+    const { lines } = replay([...ex, track(NOW + 5000)], NOW + 6000);
+    expect(fired(lines)).toEqual(['TOKEN_USED_AFTER_EXPIRY']);
+    expect(lines[0]!.findings[0]!.evidence.usesAfterExpiry).toBe(2);
+    expect(cleared(lines)).toEqual(['TOKEN_USED_AFTER_EXPIRY']);
+  });
+
+  it('TOKEN_USED_AFTER_EXPIRY does not fire for one late use (that is TOKEN_EXPIRED on the exchange)', () => {
+    const stale = goodClaims({ exp: NOW_S - 3600 });
+    const { lines } = replay([track(NOW + 1000, { claims: stale, status: 401 })], NOW + 2000);
+    expect(fired(lines)).toEqual([]);
+  });
+
+  it('RETRY_STORM: the same batch sent again and again; once per host, cleared when accepted', () => {
+    const same = (ms: number, status: number) => ({
+      ...track(ms, { seq: 7, status }),
+      request: track(NOW, { seq: 7 }).request,
+    });
+    const ex = [
+      same(NOW + 1000, 403),
+      same(NOW + 2000, 403),
+      same(NOW + 3000, 403),
+      same(NOW + 4000, 403),
+      same(NOW + 5000, 200),
+    ];
+    const { lines } = replay(ex, NOW + 6000);
+    expect(fired(lines)).toEqual(['RETRY_STORM']);
+    expect(lines[0]!.findings[0]!.evidence.sends).toBe(3);
+    expect(cleared(lines)).toEqual(['RETRY_STORM']);
+  });
+
+  it('RETRY_STORM: 429 answers in a row, cleared when the host answers something else', () => {
+    const throttled = [1, 2, 3, 4].map((s) => ({
+      ...track(NOW + s * 1000),
+      response: response(429, { headers: { 'retry-after': '5' } }),
+    }));
+    const { lines } = replay([...throttled, track(NOW + 8000)], NOW + 9000);
+    expect(fired(lines)).toEqual(['RETRY_STORM']);
+    expect(lines[0]!.findings[0]!.title).toMatch(/answered 429 3 times in a row/);
+    expect(cleared(lines)).toEqual(['RETRY_STORM']);
+  });
+
+  it('every finding across exchanges has a case above', () => {
+    expect([...TRAFFIC_FINDING_IDS].sort()).toEqual([
+      'CLOUD_MISMATCH',
+      'LIVE_METRICS_ONLY_FAILING',
+      'NO_TELEMETRY',
+      'RETRY_STORM',
+      'TOKEN_REQUEST_NOT_SEEN',
+      'TOKEN_USED_AFTER_EXPIRY',
+    ]);
+  });
+});

@@ -90,6 +90,9 @@ describe('lookupGuidance', () => {
         'ENTRA_INVALID_CLIENT_SECRET',
         'ENTRA_CLIENT_SECRET_EXPIRED',
         'ENTRA_TOKEN_ERROR',
+        // findings across exchanges that can stand behind a 401: after every single-exchange entry
+        'TOKEN_REQUEST_NOT_SEEN',
+        'TOKEN_USED_AFTER_EXPIRY',
       ],
     ],
     [

@@ -9,7 +9,6 @@ export const TRAFFIC_ENTRIES: CatalogEntry[] = [
   {
     id: 'TOKEN_REQUEST_NOT_SEEN',
     stage: 'token-acquisition',
-    answeredBy: 'track-v2.1',
     severity: 'warning',
     title: 'Ingestion is refused, and no token request ever went through the proxy',
     symptom:
@@ -106,7 +105,6 @@ export const TRAFFIC_ENTRIES: CatalogEntry[] = [
   {
     id: 'TOKEN_USED_AFTER_EXPIRY',
     stage: 'token-acquisition',
-    answeredBy: 'track-v2.1',
     severity: 'error',
     title: 'The same expired token is sent again and again',
     symptom: 'Several requests carry the same bearer token (same fingerprint), all after it expired.',
@@ -124,7 +122,6 @@ export const TRAFFIC_ENTRIES: CatalogEntry[] = [
   {
     id: 'RETRY_STORM',
     stage: 'delivery',
-    answeredBy: 'track-v2.1',
     severity: 'warning',
     title: 'The same batch is sent again and again, or throttling repeats',
     symptom:

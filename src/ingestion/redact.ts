@@ -1,7 +1,14 @@
 /**
- * What is secret in Application Insights and Entra traffic, and how it is masked.
- * Every Exchange passes through here before it exists, so no sink can leak.
+ * What is secret in Application Insights and Entra traffic, and how it is masked in text.
+ * Every body is masked here when it is recorded, and every output passes through it again
+ * (redact-output.ts), so a sink cannot leak what a recorder missed.
+ *
+ * Text is matched after undoing what hides a name from a plain pattern: JSON `\u00XX` escapes,
+ * percent-encoded parameter names (`client%5Fsecret=`, `%73ig=`), any letter case.
  */
+import { decodeParamName, isIkeyName, isSecretName, normalizeName } from './secret-names';
+
+export const REDACTED = '[redacted]';
 
 const GUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
@@ -13,74 +20,132 @@ export function maskIkey(value: string): string {
   return `${hex.slice(0, 8)}-****-****-****-********${hex.slice(28)}`;
 }
 
-const SECRET_FORM_FIELDS =
-  /(^|[&?])(client_secret|client_assertion|assertion|refresh_token|password|code|access_token)=([^&\s"'<>]*)/gi;
-const SECRET_JSON_FIELDS =
-  /("(?:access_token|refresh_token|id_token|client_secret|client_assertion|password)"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi;
-const IKEY_JSON_FIELDS = /("(?:iKey|ikey|cikey|instrumentationKey)"\s*:\s*")([0-9a-fA-F-]{32,36})(")/g;
-const IKEY_IN_CONN_STRING = /(InstrumentationKey=)([0-9a-fA-F-]{32,36})/gi;
-const IKEY_IN_ENVELOPE_NAME = /(Microsoft\.ApplicationInsights\.)([0-9a-fA-F]{32})(\.)/g;
-const BEARER_IN_TEXT = /(Bearer\s+)([A-Za-z0-9._~+/=-]{16,})/g;
-
-/** Masks secrets inside a body (form-encoded, JSON, NDJSON or log text). */
-export function redactText(text: string): string {
-  return (
-    text
-      // A numeric `code` is an error code (…/error?code=700016), not an authorization code.
-      .replace(SECRET_FORM_FIELDS, (m, sep: string, name: string, value: string) =>
-        name.toLowerCase() === 'code' && /^\d+$/.test(value) ? m : `${sep}${name}=[redacted]`,
-      )
-      .replace(SECRET_JSON_FIELDS, (_m, pre: string, _v: string, post: string) => `${pre}[redacted]${post}`)
-      .replace(IKEY_JSON_FIELDS, (_m, pre: string, v: string, post: string) => `${pre}${maskIkey(v)}${post}`)
-      .replace(IKEY_IN_CONN_STRING, (_m, pre: string, v: string) => `${pre}${maskIkey(v)}`)
-      .replace(
-        IKEY_IN_ENVELOPE_NAME,
-        (_m, pre: string, v: string, post: string) => `${pre}${maskIkey(v)}${post}`,
-      )
-      .replace(BEARER_IN_TEXT, (_m, pre: string) => `${pre}[redacted]`)
-  );
+/** Masks a value only when it is a whole key: an already masked or empty value stays as it is. */
+function maskIfIkey(value: string): string {
+  return GUID.test(value.trim()) ? maskIkey(value) : value;
 }
 
-const SECRET_QUERY_PARAMS = new Set([
-  'client_secret',
-  'client_assertion',
-  'code',
-  'access_token',
-  'sig',
-  'password',
-]);
-const IKEY_QUERY_PARAMS = new Set(['ikey', 'instrumentationkey']);
+/**
+ * `\u0061ccess_token` is `access_token` to any JSON reader: printable ASCII escapes are undone
+ * (except `"` and `\`, which must stay escaped) so the patterns below see the real names.
+ */
+const ASCII_ESCAPE = /(?<!\\)((?:\\\\)*)\\u00([2-7][0-9a-fA-F])/g;
+function unescapeAscii(text: string): string {
+  if (!text.includes('\\u00')) return text;
+  return text.replace(ASCII_ESCAPE, (m, slashes: string, hex: string) => {
+    const code = parseInt(hex, 16);
+    if (code === 0x22 || code === 0x5c || code === 0x7f) return m;
+    return slashes + String.fromCharCode(code);
+  });
+}
+
+/**
+ * `name=value` anywhere: a query string, a form body, a URL inside JSON, a connection string.
+ * The name may be percent-encoded; the value ends at the next separator (also percent-encoded).
+ */
+const PARAM =
+  /(^|[?&;\s"'(,{[]|%26|%3F|%3B)((?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2}){1,64})(=|%3D)(\[redacted\]|(?:(?!%26|%3B|%23)[^&;\s"'<>#,)}\]\\])*)/gi;
+
+function redactParams(text: string): string {
+  return text.replace(PARAM, (m, sep: string, rawName: string, eq: string, value: string) => {
+    const name = decodeParamName(rawName);
+    if (isIkeyName(name)) {
+      let v = value;
+      try {
+        v = decodeURIComponent(value);
+      } catch {
+        /* keep raw */
+      }
+      return GUID.test(v) ? `${sep}${rawName}${eq}${maskIkey(v)}` : m;
+    }
+    if (!isSecretName(name) || value === '' || value === REDACTED) return m;
+    // A numeric `code` is an error code (…/error?code=700016), not an authorization code.
+    if (normalizeName(name) === 'code' && /^\d+$/.test(value)) return m;
+    return `${sep}${rawName}${eq}${REDACTED}`;
+  });
+}
+
+/** `"name": "value"` in JSON (any key case); `code` stays, it is an error code in JSON bodies. */
+const JSON_FIELD = /"((?:[^"\\\n]|\\.){1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+
+function redactJsonFields(text: string): string {
+  if (!text.includes('"')) return text;
+  return text.replace(JSON_FIELD, (m, name: string, colon: string, value: string) => {
+    if (isIkeyName(name)) return `"${name}"${colon}"${maskIfIkey(value)}"`;
+    if (!isSecretName(name) || normalizeName(name) === 'code' || value === REDACTED || value === '') return m;
+    return `"${name}"${colon}"${REDACTED}"`;
+  });
+}
+
+/** `api-key: …` as a header line inside text (an error message quoting a request). */
+const HEADER_LINE =
+  /(^|[\r\n])([ \t]*)(authorization|proxy-authorization|api-key|x-api-key|x-functions-key|ocp-apim-subscription-key|x-ms-qps-auth-api-key|x-identity-header|secret|cookie|set-cookie)([ \t]*:[ \t]*)([^\r\n]+)/gi;
+
+/** `Bearer <token>` in any case; not `Bearer realm="…"` (a challenge, not a credential). */
+const BEARER = /\b(bearer)(\s+|%20|\+)(?![A-Za-z0-9_-]+\s*=\s*")([A-Za-z0-9._~+/-]{12,}=*)/gi;
+/** `Basic <base64 of user:password>`: only when it decodes to that (not the word "authentication"). */
+const BASIC = /\b(basic)(\s+|%20|\+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
+/** A JWT anywhere (header and payload are base64url JSON: they start with `eyJ`). */
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+
+const GUID_SOURCE = '[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}';
+/** A key named in prose: `Instrumentation Key: …`, `iKey 1111…`, `invalid instrumentation key '…'`. */
+const IKEY_IN_PROSE = new RegExp(
+  `(\\b(?:c?ikey|instrumentation[\\s_-]*key)\\b[^\\r\\n]{0,32}?)(?<![0-9A-Fa-f-])(${GUID_SOURCE})(?![0-9A-Fa-f])`,
+  'gi',
+);
+const IKEY_IN_ENVELOPE_NAME = /(Microsoft\.ApplicationInsights\.)([0-9a-fA-F]{32})(\.)/g;
+/** `api/profiles/<ikey>/appId`, `api/apps/<ikey>/…` (the profiler and appId lookups). */
+const IKEY_IN_PATH = new RegExp(`(/(?:profiles|apps)/)(${GUID_SOURCE})(?![0-9A-Fa-f])`, 'gi');
+const ANY_GUID = new RegExp(`(?<![0-9A-Fa-f-])${GUID_SOURCE}(?![0-9A-Fa-f-])`, 'g');
+
+/** Keys already seen (full or masked) as `first8:last4`, to mask the same key wherever else it appears. */
+export type KnownIkeys = Set<string>;
+
+export function ikeyTag(key: string): string {
+  const hex = key.replace(/[-*]/g, '').toLowerCase();
+  return `${hex.slice(0, 8)}:${hex.slice(-4)}`;
+}
+
+function maskKnownIkeys(text: string, known: KnownIkeys): string {
+  if (known.size === 0) return text;
+  return text.replace(ANY_GUID, (g) => (known.has(ikeyTag(g)) ? maskIkey(g) : g));
+}
+
+/** Masks secrets inside any text: bodies (form, JSON, NDJSON), messages, URLs, log text. */
+export function redactText(text: string, known: KnownIkeys = new Set()): string {
+  let out = unescapeAscii(text);
+  out = redactParams(out);
+  out = redactJsonFields(out);
+  out = out.replace(
+    HEADER_LINE,
+    (_m, start: string, indent: string, name: string, colon: string, value: string) => {
+      // The scheme is not secret and tells a reader what was sent: `Authorization: Bearer [redacted]`.
+      const scheme = /^(bearer|basic|sharedaccesssignature|negotiate|ntlm|digest)\s/i.exec(value)?.[0] ?? '';
+      return `${start}${indent}${name}${colon}${scheme}${REDACTED}`;
+    },
+  );
+  out = out.replace(BEARER, (_m, word: string, space: string) => `${word}${space}${REDACTED}`);
+  out = out.replace(BASIC, (m, word: string, space: string, value: string) =>
+    Buffer.from(value, 'base64').toString('latin1').includes(':') ? `${word}${space}${REDACTED}` : m,
+  );
+  out = out.replace(JWT, REDACTED);
+  out = out.replace(IKEY_IN_PROSE, (_m, pre: string, v: string) => `${pre}${maskIkey(v)}`);
+  out = out.replace(
+    IKEY_IN_ENVELOPE_NAME,
+    (_m, pre: string, v: string, post: string) => `${pre}${maskIkey(v)}${post}`,
+  );
+  out = out.replace(IKEY_IN_PATH, (_m, pre: string, v: string) => `${pre}${maskIkey(v)}`);
+  return maskKnownIkeys(out, known);
+}
 
 /** Masks secrets in a path-with-query, keeping its shape (and the exact path) readable. */
 export function redactPath(pathAndQuery: string): string {
-  const q = pathAndQuery.indexOf('?');
-  if (q === -1) return pathAndQuery;
-  const path = pathAndQuery.slice(0, q);
-  const parts = pathAndQuery
-    .slice(q + 1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      if (eq === -1) return pair;
-      const name = pair.slice(0, eq);
-      const lower = name.toLowerCase();
-      if (SECRET_QUERY_PARAMS.has(lower)) return `${name}=[redacted]`;
-      if (IKEY_QUERY_PARAMS.has(lower)) {
-        let value = pair.slice(eq + 1);
-        try {
-          value = decodeURIComponent(value);
-        } catch {
-          /* keep raw */
-        }
-        return `${name}=${maskIkey(value)}`;
-      }
-      return pair;
-    });
-  return `${path}?${parts.join('&')}`;
+  return redactText(pathAndQuery);
 }
 
-/** Headers whose values are credentials: replaced, never logged. */
-export const SECRET_HEADERS = new Set([
+/** Headers whose values are credentials: replaced, never logged (see isSecretHeader for all of them). */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set([
   'authorization',
   'proxy-authorization',
   'x-ms-qps-auth-api-key',
@@ -88,4 +153,13 @@ export const SECRET_HEADERS = new Set([
   'cookie',
   'set-cookie',
   'x-api-key',
+  'api-key',
+  'x-functions-key',
+  'ocp-apim-subscription-key',
+  'secret',
 ]);
+
+/** Any header whose value is a credential: the list above and every secret-looking name. */
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADERS.has(name.toLowerCase()) || isSecretName(name);
+}

@@ -34,6 +34,13 @@ function withoutBodyText(exchange: Exchange): Exchange {
   return copy;
 }
 
+/** The line as an output keeps it: body text only for the exchanges `--log-bodies` says. */
+export function withBodiesPolicy(line: ExchangeLogLine, bodies: LogBodies): ExchangeLogLine {
+  const level = levelOf(line.exchange, line.findings);
+  const keep = bodies === 'all' || (bodies === 'failures' && level !== 'info');
+  return keep ? line : { ...line, exchange: withoutBodyText(line.exchange) };
+}
+
 /**
  * The annotated log: one pino line per exchange with `exchange`, `analysis` and `findings`.
  * By default only exchanges that went wrong carry their (redacted) bodies; healthy traffic keeps
@@ -43,9 +50,8 @@ export function logSink(logger: Logger, bodies: LogBodies = 'failures'): Exchang
   return {
     write(line) {
       const level = levelOf(line.exchange, line.findings);
-      const keep = bodies === 'all' || (bodies === 'failures' && level !== 'info');
       const payload: { exchange: Exchange; analysis?: Analysis; findings: Finding[] } = {
-        exchange: keep ? line.exchange : withoutBodyText(line.exchange),
+        exchange: withBodiesPolicy(line, bodies).exchange,
         findings: line.findings,
       };
       if (line.analysis) payload.analysis = line.analysis;

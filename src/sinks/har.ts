@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { BodyCapture, Exchange, HeaderMap } from '../model/exchange';
 import type { Finding } from '../model/finding';
 import type { Analysis } from '../model/log-line';
+import { redactForOutput } from '../ingestion/redact-output';
 
 /**
  * HAR 1.2 (the format Chrome DevTools and Fiddler import) from exchanges. The Exchange is already
@@ -251,7 +252,8 @@ export function harEntry(source: HarSource): HarEntry {
 }
 
 export function harFrom(sources: Iterable<HarSource>): Har {
-  return { log: { version: '1.2', creator: harCreator(), entries: [...sources].map(harEntry) } };
+  const entries = [...sources].map((s) => redactForOutput(harEntry(s)));
+  return { log: { version: '1.2', creator: harCreator(), entries } };
 }
 
 /**
@@ -267,7 +269,7 @@ export class HarText {
 
   entry(source: HarSource): string {
     const prefix = this.count++ === 0 ? '' : ',\n';
-    return prefix + JSON.stringify(harEntry(source));
+    return prefix + JSON.stringify(redactForOutput(harEntry(source)));
   }
 
   tail(comment?: string): string {

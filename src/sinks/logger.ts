@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
+import { redactForOutput } from '../ingestion/redact-output';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -86,6 +87,13 @@ export function createLogger(options: LoggerOptions): AppLogger {
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Every line, whoever logs it (exchanges, tunnels, notices, routed console output), is
+      // masked by the one output redaction before it is written to stdout or the file.
+      hooks: {
+        logMethod(args, method) {
+          return method.apply(this, args.map(redactArgument) as Parameters<typeof method>);
+        },
+      },
     },
     pino.multistream(streams),
   );
@@ -103,6 +111,11 @@ export function createLogger(options: LoggerOptions): AppLogger {
     },
     droppedBytes: () => dropped,
   };
+}
+
+function redactArgument(arg: unknown): unknown {
+  if (arg instanceof Error) return redactForOutput({ err: arg.message });
+  return typeof arg === 'string' || (arg && typeof arg === 'object') ? redactForOutput(arg) : arg;
 }
 
 /** Routes a library's console.* output into the log, so stdout carries only log lines. */

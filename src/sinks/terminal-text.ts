@@ -1,0 +1,35 @@
+/**
+ * Text from a peer, shown to a person: every control character made visible, so a value can
+ * neither forge a line (`\n`, `\r`, U+2028) nor drive the terminal (ESC and C1 sequences that
+ * move the cursor, hide text or set the title) nor reorder what is read (bidi overrides).
+ * Applied to the data before the readable views add their own newlines and colours.
+ */
+
+/** C0 (tab included), DEL, C1, the Unicode line and paragraph separators, bidi controls. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function visible(c: string): string {
+  const named = NAMED[c];
+  if (named) return named;
+  const code = c.charCodeAt(0);
+  return code <= 0xff
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** `a\nb\x1b[8m` → `a\\nb\\x1b[8m`: one line, inert. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, visible);
+}
+
+/** A copy of a JSON value whose strings (and keys) are all escaped. */
+export function escapeStrings<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return escapeControls(value) as T;
+  if (depth > 64 || !value || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => escapeStrings(v, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[escapeControls(k)] = escapeStrings(v, depth + 1);
+  return out as T;
+}

@@ -44,7 +44,8 @@ function unescapeAscii(text: string): string {
  * The name may be percent-encoded; the value ends at the next separator (also percent-encoded).
  */
 const PARAM =
-  /(^|[?&;\s"'(,{[]|%26|%3F|%3B)((?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2}){1,64})(=|%3D)(\[redacted\]|(?:(?!%26|%3B|%23)[^&;\s"'<>#,)}\]\\])*)/gi;
+  // eslint-disable-next-line no-control-regex -- a control byte separates a name in a binary body
+  /(^|[?&;\s"'(,{[\x00-\x1f]|%26|%3F|%3B)((?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2}){1,64})(=|%3D)(\[redacted\]|(?:(?!%26|%3B|%23)[^&;\s"'<>#,)}\]\\])*)/gi;
 
 function redactParams(text: string): string {
   return text.replace(PARAM, (m, sep: string, rawName: string, eq: string, value: string) => {
@@ -68,18 +69,23 @@ function redactParams(text: string): string {
 /** `"name": "value"` in JSON (any key case); `code` stays, it is an error code in JSON bodies. */
 const JSON_FIELD = /"((?:[^"\\\n]|\\.){1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
 
+/** The same, one level down: JSON quoted inside a JSON string (`"message":"{\"refresh_token\": …}"`). */
+const QUOTED_JSON_FIELD = /\\"((?:[^"\\\n]|\\[^"]){1,64}?)\\"(\s*:\s*)\\"((?:[^"\\]|\\[^"])*)\\"/g;
+
 function redactJsonFields(text: string): string {
   if (!text.includes('"')) return text;
-  return text.replace(JSON_FIELD, (m, name: string, colon: string, value: string) => {
-    if (isIkeyName(name)) return `"${name}"${colon}"${maskIfIkey(value)}"`;
+  const field = (q: string) => (m: string, name: string, colon: string, value: string) => {
+    if (isIkeyName(name)) return `${q}${name}${q}${colon}${q}${maskIfIkey(value)}${q}`;
     if (!isSecretName(name) || normalizeName(name) === 'code' || value === REDACTED || value === '') return m;
-    return `"${name}"${colon}"${REDACTED}"`;
-  });
+    return `${q}${name}${q}${colon}${q}${REDACTED}${q}`;
+  };
+  const out = text.replace(JSON_FIELD, field('"'));
+  return out.includes('\\"') ? out.replace(QUOTED_JSON_FIELD, field('\\"')) : out;
 }
 
 /** `api-key: …` as a header line inside text (an error message quoting a request). */
 const HEADER_LINE =
-  /(^|[\r\n])([ \t]*)(authorization|proxy-authorization|api-key|x-api-key|x-functions-key|ocp-apim-subscription-key|x-ms-qps-auth-api-key|x-identity-header|secret|cookie|set-cookie)([ \t]*:[ \t]*)([^\r\n]+)/gi;
+  /(^|[\r\n"'>]|\\[nr])([ \t]*)(authorization|proxy-authorization|api-key|x-api-key|x-functions-key|ocp-apim-subscription-key|x-ms-qps-auth-api-key|x-identity-header|secret|cookie|set-cookie)([ \t]*:[ \t]*)((?:[^\r\n\\"]|\\[^nr"])+)/gi;
 
 /** `Bearer <token>` in any case; not `Bearer realm="…"` (a challenge, not a credential). */
 const BEARER = /\b(bearer)(\s+|%20|\+)(?![A-Za-z0-9_-]+\s*=\s*")([A-Za-z0-9._~+/-]{12,}=*)/gi;

@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- matching control characters is what this test is about */
 import { PassThrough, Readable } from 'node:stream';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -82,7 +83,6 @@ const FIELDS: Record<string, (p: string) => Json> = {
 /** Control characters a view may emit: the newline between its own lines, and its own colours. */
 function strayControls(text: string, colour: boolean): string[] {
   const withoutOwnColours = colour ? text.replace(/\u001b\[(?:0|1|2|31|32|33)m/g, '') : text;
-  // eslint-disable-next-line no-control-regex -- finding control characters is the test
   return [
     ...withoutOwnColours.matchAll(
       /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,

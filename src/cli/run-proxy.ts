@@ -139,8 +139,13 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
   const restoreConsole = routeConsole(logger);
   // New CAs may vouch only for what we intercept; an existing one must cover today's hosts.
   const caHosts = [...connectionStrings.flatMap(connectionStringHosts), ...options.intercept];
-  const { ca, created } = await loadOrCreateCa(path.resolve(options.caDir), {
-    permittedDomains: options.caUnconstrained ? undefined : permittedDomainsFor(caHosts),
+  const { ca, created } = await loadOrCreateCa(
+    path.resolve(options.caDir),
+    { permittedDomains: options.caUnconstrained ? undefined : permittedDomainsFor(caHosts) },
+    (w) => logger.warn({ caFile: w.file }, w.message),
+  ).catch((err: Error) => {
+    restoreConsole();
+    throw err;
   });
   const outside = hostsOutsideConstraints(ca, caHosts);
   if (outside.length > 0) {

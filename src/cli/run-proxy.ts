@@ -21,6 +21,7 @@ import { ProxyServer } from '../proxy/proxy-server';
 import { ScopeMatcher } from '../proxy/scope';
 import { type ExchangeSink, type LogBodies, logSink } from '../sinks/exchange-sink';
 import { createLogger, type LogFormat, routeConsole } from '../sinks/logger';
+import { ShutdownMarker } from '../sinks/shutdown-marker';
 import { UsageError } from './usage-error';
 
 export interface RunProxyOptions {
@@ -110,6 +111,14 @@ export function javaFlags(host: string, port: number, caDir: string): string {
   ].join(' ');
 }
 
+/**
+ * Closed sockets report their exchanges a few event-loop turns later (close callbacks, then
+ * the response's 'close'): wait for those turns so the pipeline has them before it drains.
+ */
+async function settleDestroyedSockets(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Starts the proxy with its log and analysis: what `appinsights-auth-proxy start` runs. */
 export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> {
   const connectionStrings = options.connectionString.filter(Boolean).map(parseConnectionString);
@@ -173,8 +182,9 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     ? options.analyzer(connectionStrings)
     : (exchange) =>
         diagnose(exchange, { connectionStrings, expectEntra: options.expectEntra, caCertPath: ca.certPath });
+  const shutdown = new ShutdownMarker();
   const pipeline = new ExchangePipeline(
-    [logSink(logger, options.logBodies ?? 'failures'), ...(options.sinks ?? [])],
+    shutdown.wrap([logSink(logger, options.logBodies ?? 'failures'), ...(options.sinks ?? [])]),
     analyze,
     options.maxCaptureBytes,
     DEFAULT_PIPELINE_LIMITS,
@@ -247,7 +257,10 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     pipeline,
     caCertPath: ca.certPath,
     async close() {
+      // Exchanges still in flight are cut by the close: their lines say so, and reach every sink.
+      shutdown.begin();
       await server.close();
+      await settleDestroyedSockets();
       await pipeline.drain();
       for (const sink of options.sinks ?? []) await sink.close?.();
       flush();

@@ -10,6 +10,13 @@ import { decodeParamName, isIkeyName, isSecretName, normalizeName } from './secr
 
 export const REDACTED = '[redacted]';
 
+/**
+ * Values that sit under secret names but are public defaults, shown so printed settings stay
+ * copy-pasteable: `changeit` is every JDK's default truststore password (our startup line's
+ * -Djavax.net.ssl.trustStorePassword).
+ */
+const PUBLIC_DEFAULTS = new Set(['changeit']);
+
 const GUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 /** 11111111-2222-3333-4444-555555555555 → 11111111-****-****-****-********5555. */
@@ -59,7 +66,7 @@ function redactParams(text: string): string {
       }
       return GUID.test(v) ? `${sep}${rawName}${eq}${maskIkey(v)}` : m;
     }
-    if (!isSecretName(name) || value === '' || value === REDACTED) return m;
+    if (!isSecretName(name) || value === '' || value === REDACTED || PUBLIC_DEFAULTS.has(value)) return m;
     // A numeric `code` is an error code (…/error?code=700016), not an authorization code.
     if (normalizeName(name) === 'code' && /^\d+$/.test(value)) return m;
     return `${sep}${rawName}${eq}${REDACTED}`;

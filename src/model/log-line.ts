@@ -56,4 +56,6 @@ export interface ExchangeLogLine {
   exchange: Exchange;
   analysis?: Analysis;
   findings: Finding[];
+  /** The proxy's own shutdown cut this exchange short (see src/sinks/shutdown-marker.ts). */
+  interruptedByShutdown?: boolean;
 }

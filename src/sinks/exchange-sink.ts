@@ -50,12 +50,19 @@ export function logSink(logger: Logger, bodies: LogBodies = 'failures'): Exchang
   return {
     write(line) {
       const level = levelOf(line.exchange, line.findings);
-      const payload: { exchange: Exchange; analysis?: Analysis; findings: Finding[] } = {
+      const payload: {
+        exchange: Exchange;
+        analysis?: Analysis;
+        findings: Finding[];
+        interruptedByShutdown?: boolean;
+      } = {
         exchange: withBodiesPolicy(line, bodies).exchange,
         findings: line.findings,
       };
       if (line.analysis) payload.analysis = line.analysis;
-      logger[level](payload, line.msg);
+      if (line.interruptedByShutdown) payload.interruptedByShutdown = true;
+      // Cut short by our own shutdown: a notice, not an error of the app or the network.
+      logger[line.interruptedByShutdown && level === 'error' ? 'warn' : level](payload, line.msg);
     },
   };
 }

@@ -62,6 +62,7 @@ export interface HarEntry {
   _findings: Finding[];
   _analysis?: Analysis;
   _error?: Exchange['error'];
+  _interruptedByShutdown?: boolean;
 }
 
 export interface Har {
@@ -78,6 +79,7 @@ export interface HarSource {
   exchange: Exchange;
   findings?: Finding[];
   analysis?: Analysis;
+  interruptedByShutdown?: boolean;
 }
 
 const NAME = 'appinsights-auth-proxy';
@@ -248,6 +250,10 @@ export function harEntry(source: HarSource): HarEntry {
   if (exchange.client?.port !== undefined) entry.connection = String(exchange.client.port);
   if (source.analysis) entry._analysis = source.analysis;
   if (exchange.error) entry._error = exchange.error;
+  if (source.interruptedByShutdown) {
+    entry._interruptedByShutdown = true;
+    entry.comment = 'cut short: the proxy was stopping while this exchange was in flight';
+  }
   return entry;
 }
 

@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { redactForOutput } from '../ingestion/redact-output';
@@ -69,6 +70,7 @@ export function createLogger(options: LoggerOptions): AppLogger {
     streams.push({ level: level as pino.Level, stream: bounded(1) });
   }
   if (options.file) {
+    endTornLine(options.file);
     streams.push({ level: level as pino.Level, stream: bounded(options.file, { mkdir: true }) });
   }
   const flushTimer = setInterval(() => {
@@ -112,6 +114,26 @@ export function createLogger(options: LoggerOptions): AppLogger {
     },
     droppedBytes: () => dropped,
   };
+}
+
+/**
+ * A log file the last run left with a torn line (killed mid-write) gets a newline first, so the
+ * first new line is never glued to the torn one: every line after it parses.
+ */
+function endTornLine(file: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r+');
+    const size = fstatSync(fd).size;
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) writeSync(fd, '\n', size);
+  } catch {
+    /* no file yet (or unreadable: pino reports that when it opens it) */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /**

@@ -114,3 +114,12 @@ describe('output redaction keeps what is not secret, and is idempotent', () => {
     expect(Buffer.from(out.base64, 'base64').toString('latin1')).toBe('\u0001client_secret=[redacted]&x=1');
   });
 });
+
+describe('printed settings stay copy-pasteable', () => {
+  it('keeps the JDK default truststore password, masks any other password', () => {
+    expect(redactText('-Djavax.net.ssl.trustStorePassword=changeit')).toBe(
+      '-Djavax.net.ssl.trustStorePassword=changeit',
+    );
+    expect(redactText('-Dhttps.proxyPassword=hunter2-secret')).toBe('-Dhttps.proxyPassword=[redacted]');
+  });
+});

@@ -60,6 +60,17 @@ describe('the CA files: refused with the file and the fix, never silently replac
     }
   });
 
+  it('a signer from another CA: refused, naming both certificates', async () => {
+    const a = await freshCa();
+    const b = await freshCa();
+    for (const f of ['ca.key', 'ca-signer.pem']) copyFileSync(path.join(b, f), path.join(a, f));
+    const r = await cli(['ca', 'show', '--ca-dir', a]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `${path.join(a, 'ca-signer.pem')} was not signed by ${path.join(a, 'ca.pem')}`,
+    );
+  });
+
   it('a missing key: refused with `ca init --force`, and ca.pem is left exactly as it was', async () => {
     const dir = await freshCa();
     const before = readFileSync(path.join(dir, 'ca.pem'), 'utf8');

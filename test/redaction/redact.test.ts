@@ -1,3 +1,4 @@
+import { formatTextLine } from '../../src/sinks/pretty';
 import { redactForOutput } from '../../src/ingestion/redact-output';
 import { maskIkey, redactPath, redactText } from '../../src/ingestion/redact';
 
@@ -112,6 +113,16 @@ describe('output redaction keeps what is not secret, and is idempotent', () => {
     );
     const out = redactForOutput({ base64: body });
     expect(Buffer.from(out.base64, 'base64').toString('latin1')).toBe('\u0001client_secret=[redacted]&x=1');
+  });
+});
+
+describe('pretty shows a line that is not JSON masked', () => {
+  it('masks it like any text', () => {
+    const out = formatTextLine('upstream said: bearer abcdefghijklmnopqrstuvwxyz012345', {
+      color: false,
+      onlyFindings: false,
+    });
+    expect(out).toBe('upstream said: bearer [redacted]');
   });
 });
 

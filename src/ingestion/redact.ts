@@ -110,7 +110,6 @@ const IKEY_IN_PROSE = new RegExp(
 const IKEY_IN_ENVELOPE_NAME = /(Microsoft\.ApplicationInsights\.)([0-9a-fA-F]{32})(\.)/g;
 /** `api/profiles/<ikey>/appId`, `api/apps/<ikey>/…` (the profiler and appId lookups). */
 const IKEY_IN_PATH = new RegExp(`(/(?:profiles|apps)/)(${GUID_SOURCE})(?![0-9A-Fa-f])`, 'gi');
-const ANY_GUID = new RegExp(`(?<![0-9A-Fa-f-])${GUID_SOURCE}(?![0-9A-Fa-f-])`, 'g');
 
 /** Keys already seen (full or masked) as `first8:last4`, to mask the same key wherever else it appears. */
 export type KnownIkeys = Set<string>;
@@ -120,9 +119,20 @@ export function ikeyTag(key: string): string {
   return `${hex.slice(0, 8)}:${hex.slice(-4)}`;
 }
 
+/** A pattern for GUIDs that start like one of the known keys (far cheaper than every GUID). */
+function knownIkeyPattern(known: KnownIkeys): RegExp {
+  const prefixes = [...new Set([...known].map((tag) => tag.slice(0, 8)))].filter((p) =>
+    /^[0-9a-f]{8}$/.test(p),
+  );
+  return new RegExp(
+    `(?<![0-9A-Fa-f-])(?:${prefixes.join('|')})-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}(?![0-9A-Fa-f-])`,
+    'gi',
+  );
+}
+
 function maskKnownIkeys(text: string, known: KnownIkeys): string {
   if (known.size === 0) return text;
-  return text.replace(ANY_GUID, (g) => (known.has(ikeyTag(g)) ? maskIkey(g) : g));
+  return text.replace(knownIkeyPattern(known), (g) => (known.has(ikeyTag(g)) ? maskIkey(g) : g));
 }
 
 /** Masks secrets inside any text: bodies (form, JSON, NDJSON), messages, URLs, log text. */

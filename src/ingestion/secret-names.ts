@@ -47,8 +47,21 @@ const SECRET_PARTS = [
 /** Names that end in `token` but hold no credential. */
 const NOT_SECRET = new Set(['tokentype', 'hastoken', 'notoken']);
 
+/** Names repeat endlessly in telemetry (`ver`, `name`, `time`…): their verdicts are remembered. */
+const verdicts = new Map<string, boolean>();
+const MAX_REMEMBERED = 4096;
+
 /** True when a value under this name (parameter, JSON key or header) must never be shown. */
 export function isSecretName(name: string): boolean {
+  const known = verdicts.get(name);
+  if (known !== undefined) return known;
+  const verdict = classify(name);
+  if (verdicts.size >= MAX_REMEMBERED) verdicts.clear();
+  verdicts.set(name, verdict);
+  return verdict;
+}
+
+function classify(name: string): boolean {
   const n = normalizeName(name);
   if (NOT_SECRET.has(n)) return false;
   if (SECRET_EXACT.has(n)) return true;

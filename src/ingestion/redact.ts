@@ -98,13 +98,15 @@ const HEADER_LINE =
 const BEARER = /\b(bearer)(\s+|%20|\+)(?![A-Za-z0-9_-]+\s*=\s*")([A-Za-z0-9._~+/-]{12,}=*)/gi;
 /** `Basic <base64 of user:password>`: only when it decodes to that (not the word "authentication"). */
 const BASIC = /\b(basic)(\s+|%20|\+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
+/** `scheme://user:password@host`: the password of a URL's user info (an upstream proxy URL...). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"'<>]+:)([^@\s/"'<>]+)(@)/gi;
 /** A JWT anywhere (header and payload are base64url JSON: they start with `eyJ`). */
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
 const GUID_SOURCE = '[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}';
 /** A key named in prose: `Instrumentation Key: …`, `iKey 1111…`, `invalid instrumentation key '…'`. */
 const IKEY_IN_PROSE = new RegExp(
-  `(\\b(?:c?ikey|instrumentation[\\s_-]*key)\\b[^\\r\\n]{0,32}?)(?<![0-9A-Fa-f-])(${GUID_SOURCE})(?![0-9A-Fa-f])`,
+  `(\\b(?:c?ikeys?|instrumentation[\\s_-]*keys?)\\b[^\\r\\n]{0,32}?)(?<![0-9A-Fa-f-])(${GUID_SOURCE})(?![0-9A-Fa-f])`,
   'gi',
 );
 const IKEY_IN_ENVELOPE_NAME = /(Microsoft\.ApplicationInsights\.)([0-9a-fA-F]{32})(\.)/g;
@@ -153,6 +155,9 @@ export function redactText(text: string, known: KnownIkeys = new Set()): string 
     Buffer.from(value, 'base64').toString('latin1').includes(':') ? `${word}${space}${REDACTED}` : m,
   );
   out = out.replace(JWT, REDACTED);
+  out = out.replace(URL_PASSWORD, (m, pre: string, pw: string, at: string) =>
+    pw === REDACTED ? m : `${pre}${REDACTED}${at}`,
+  );
   out = out.replace(IKEY_IN_PROSE, (_m, pre: string, v: string) => `${pre}${maskIkey(v)}`);
   out = out.replace(
     IKEY_IN_ENVELOPE_NAME,

@@ -134,3 +134,15 @@ describe('printed settings stay copy-pasteable', () => {
     expect(redactText('-Dhttps.proxyPassword=hunter2-secret')).toBe('-Dhttps.proxyPassword=[redacted]');
   });
 });
+
+describe('more shapes in text', () => {
+  it.each([
+    ['HTTPS_PROXY=http://alice:s3cr3t-pw@corp:3128', 'http://alice:[redacted]@corp:3128', 's3cr3t-pw'],
+    ['iKeys: 11111111-2222-3333-4444-555555555555', 'iKeys: 11111111-****', '2222-3333'],
+  ])('%s', (input, expected, gone) => {
+    const out = redactText(input);
+    expect(out).toContain(expected);
+    expect(out).not.toContain(gone);
+    expect(redactText(out)).toBe(out);
+  });
+});

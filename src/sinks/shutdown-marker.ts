@@ -32,7 +32,9 @@ export class ShutdownMarker {
     if (since === undefined) return line;
     const { exchange } = line;
     const completed = exchange.response !== undefined && !exchange.error;
-    if (completed || exchange.timings.start > since) return line;
+    const endedAt = exchange.timings.start + (exchange.timings.total ?? 0);
+    // Started after the shutdown began, or failed before it (and only analysed since): not ours.
+    if (completed || exchange.timings.start > since || endedAt < since) return line;
     return {
       ...line,
       msg: `${line.msg} (${CUT_BY_SHUTDOWN})`,

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { redactForOutput } from '../ingestion/redact-output';
 import { harCreator } from './har';
+import { escapeC1InJson } from './terminal-text';
 
 /**
  * Recovers a HAR that `start --har` was writing when the proxy died (kill -9, power loss): the
@@ -66,7 +67,10 @@ export async function repairHar(input: Readable, out: Writable): Promise<HarRepa
       result.dropped += 1;
       continue;
     }
-    await write(out, `${result.entries === 0 ? '' : ',\n'}${JSON.stringify(redactForOutput(entry))}`);
+    await write(
+      out,
+      `${result.entries === 0 ? '' : ',\n'}${escapeC1InJson(JSON.stringify(redactForOutput(entry)))}`,
+    );
     result.entries += 1;
   }
   const comment = result.wasComplete

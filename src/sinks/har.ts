@@ -5,6 +5,7 @@ import type { BodyCapture, Exchange, HeaderMap } from '../model/exchange';
 import type { Finding } from '../model/finding';
 import type { Analysis } from '../model/log-line';
 import { redactForOutput } from '../ingestion/redact-output';
+import { escapeC1InJson } from './terminal-text';
 
 /**
  * HAR 1.2 (the format Chrome DevTools and Fiddler import) from exchanges. The Exchange is already
@@ -275,7 +276,7 @@ export class HarText {
 
   entry(source: HarSource): string {
     const prefix = this.count++ === 0 ? '' : ',\n';
-    return prefix + JSON.stringify(redactForOutput(harEntry(source)));
+    return prefix + escapeC1InJson(JSON.stringify(redactForOutput(harEntry(source))));
   }
 
   tail(comment?: string): string {

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { redactForOutput } from '../ingestion/redact-output';
+import { escapeC1InJson } from './terminal-text';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -134,19 +135,6 @@ function endTornLine(file: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-/**
- * JSON escapes C0 controls but lets C1 controls (U+0080–U+009F, CSI among them) and the Unicode
- * line separators through raw, and a terminal tailing the log would act on them. They can only
- * sit inside JSON strings, so `\u00XX` there means the same value to every JSON reader.
- */
-const RAW_C1 = /[\u0080-\u009f\u2028\u2029]/g;
-const HAS_C1 = /[\u0080-\u009f\u2028\u2029]/;
-export function escapeC1InJson(line: string): string {
-  return HAS_C1.test(line)
-    ? line.replace(RAW_C1, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    : line;
 }
 
 function redactArgument(arg: unknown): unknown {

@@ -34,3 +34,16 @@ export function escapeStrings<T>(value: T, depth = 0): T {
   for (const [k, v] of Object.entries(value)) out[escapeControls(k)] = escapeStrings(v, depth + 1);
   return out as T;
 }
+
+/**
+ * JSON escapes C0 controls but lets C1 controls (U+0080–U+009F, CSI among them) and the Unicode
+ * line separators through raw, and a terminal tailing the log would act on them. They can only
+ * sit inside JSON strings, so `\u00XX` there means the same value to every JSON reader.
+ */
+const RAW_C1 = /[\u0080-\u009f\u2028\u2029]/g;
+const HAS_C1 = /[\u0080-\u009f\u2028\u2029]/;
+export function escapeC1InJson(line: string): string {
+  return HAS_C1.test(line)
+    ? line.replace(RAW_C1, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : line;
+}

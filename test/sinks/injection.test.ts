@@ -1,11 +1,12 @@
 /* eslint-disable no-control-regex -- matching control characters is what this test is about */
 import { PassThrough, Readable } from 'node:stream';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { explainStream } from '../../src/sinks/explain-stream';
 import { formatTextLine } from '../../src/sinks/pretty';
 import { PrettyTransform } from '../../src/sinks/pretty-stream';
-import { ReportBuilder } from '../../src/sinks/report';
+import { ReportBuilder, reportFromFile } from '../../src/sinks/report';
+import { HarFileSink } from '../../src/sinks/har-sink';
 import { formatReport } from '../../src/sinks/report-format';
 import { httpsViaProxy } from '../helpers/proxy-client';
 import { startTestProxy } from '../helpers/proxy-harness';
@@ -169,9 +170,13 @@ describe('log injection through a real proxy run: the service answers with contr
     };
     const ca = path.join(tmp.dir, 'up.pem');
     writeFileSync(ca, upstream.caPem);
+    const harFile = path.join(tmp.dir, 'live.har');
+    const logFile = path.join(tmp.dir, 'proxy.log');
     const proxy = await startTestProxy({
       resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`],
       upstreamCa: [ca],
+      logFile,
+      sinks: [new HarFileSink(harFile)],
     });
     try {
       const form = `name=${encodeURIComponent(`a\n${FORGED}`)}`;
@@ -196,6 +201,17 @@ describe('log injection through a real proxy run: the service answers with contr
       const pretty = await prettyStream(raw.split('\n').filter(Boolean), false);
       expect(forgedLines(pretty)).toEqual([]);
       expect(strayControls(pretty, false)).toEqual([]);
+      await proxy.close();
+      // The files a terminal may `cat`: the log file, the HAR, the report in every format.
+      const report = await reportFromFile(logFile);
+      for (const [name, text] of [
+        ['log file', readFileSync(logFile, 'utf8')],
+        ['har', readFileSync(harFile, 'utf8')],
+        ['report json', formatReport(report, 'json')],
+        ['report text', formatReport(report, 'text')],
+      ] as const) {
+        expect({ name, stray: strayControls(text.replace(/\n/g, ' '), false) }).toEqual({ name, stray: [] });
+      }
     } finally {
       await proxy.close();
       await upstream.close();

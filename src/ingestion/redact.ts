@@ -52,7 +52,7 @@ function unescapeAscii(text: string): string {
  */
 const PARAM =
   // eslint-disable-next-line no-control-regex -- a control byte separates a name in a binary body
-  /(^|[?&;\s"'(,{[\x00-\x1f]|%26|%3F|%3B)((?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2}){1,64})(=|%3D)(\[redacted\]|(?:(?!%26|%3B|%23)[^&;\s"'<>#,)}\]\\])*)/gi;
+  /(^|[?&;\s"'(,{[\x00-\x1f]|%26|%3F|%3B)((?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2}){1,64})(=|%3D)(\[redacted\]|(?:(?!%26|%3B|%23)[^&;\s"'`<>#,)}\]\\])*)/gi;
 
 function redactParams(text: string): string {
   return text.replace(PARAM, (m, sep: string, rawName: string, eq: string, value: string) => {
@@ -90,9 +90,9 @@ function redactJsonFields(text: string): string {
   return out.includes('\\"') ? out.replace(QUOTED_JSON_FIELD, field('\\"')) : out;
 }
 
-/** `api-key: …` as a header line inside text (an error message quoting a request). */
+/** `api-key: …` as a header quoted inside text (an error message or an SDK log quoting a request). */
 const HEADER_LINE =
-  /(^|[\r\n"'>]|\\[nr])([ \t]*)(authorization|proxy-authorization|api-key|x-api-key|x-functions-key|ocp-apim-subscription-key|x-ms-qps-auth-api-key|x-identity-header|secret|cookie|set-cookie)([ \t]*:[ \t]*)((?:[^\r\n\\"]|\\[^nr"])+)/gi;
+  /(^|[\s"'>]|\\[nr])([ \t]*)(authorization|proxy-authorization|api-key|x-api-key|x-functions-key|ocp-apim-subscription-key|x-ms-qps-auth-api-key|x-identity-header|secret|cookie|set-cookie)([ \t]*:[ \t]*)((?:[^\r\n\\"]|\\[^nr"])+)/gi;
 
 /** `Bearer <token>` in any case; not `Bearer realm="…"` (a challenge, not a credential). */
 const BEARER = /\b(bearer)(\s+|%20|\+)(?![A-Za-z0-9_-]+\s*=\s*")([A-Za-z0-9._~+/-]{12,}=*)/gi;
@@ -144,10 +144,16 @@ export function redactText(text: string, known: KnownIkeys = new Set()): string 
   out = redactJsonFields(out);
   out = out.replace(
     HEADER_LINE,
-    (_m, start: string, indent: string, name: string, colon: string, value: string) => {
+    (m, start: string, indent: string, name: string, colon: string, value: string) => {
       // The scheme is not secret and tells a reader what was sent: `Authorization: Bearer [redacted]`.
-      const scheme = /^(bearer|basic|sharedaccesssignature|negotiate|ntlm|digest)\s/i.exec(value)?.[0] ?? '';
-      return `${start}${indent}${name}${colon}${scheme}${REDACTED}`;
+      const scheme = /^(bearer|basic|sharedaccesssignature|negotiate|ntlm|digest)\s+/i.exec(value)?.[0] ?? '';
+      const rest = value.slice(scheme.length);
+      // A placeholder in documentation (`Authorization: Bearer <JWT>`) is not a credential.
+      if (rest === '' || rest.startsWith('<') || rest.startsWith(REDACTED)) return m;
+      // A real header line: its whole value. Quoted in prose: the one token, the sentence stays.
+      const atLineStart = start === '' || start === '\n' || start === '\r' || start.startsWith('\\');
+      const after = atLineStart ? '' : rest.replace(/^\S+/, '');
+      return `${start}${indent}${name}${colon}${scheme}${REDACTED}${after}`;
     },
   );
   out = out.replace(BEARER, (_m, word: string, space: string) => `${word}${space}${REDACTED}`);

@@ -36,7 +36,8 @@ describe('no secret reaches any output (generated corpus)', () => {
     const byPlace = new Map(requests.map((r, i) => [String(i), r]));
     upstream.handler = (req, res) => {
       const r = byPlace.get(String(req.headers['x-corpus'] ?? ''));
-      res.writeHead(400, r?.reply.headers ?? {});
+      if (r?.reply.reason) res.writeHead(400, r.reply.reason, r.reply.headers);
+      else res.writeHead(400, r?.reply.headers ?? {});
       res.end(r?.reply.body ?? '');
     };
     const upstreamCa = path.join(tmp.dir, 'upstream-ca.pem');
@@ -84,7 +85,7 @@ describe('no secret reaches any output (generated corpus)', () => {
 
   it('covers every shape in every place, and the upstream got every byte unchanged', () => {
     expect(shapes.length).toBeGreaterThanOrEqual(16);
-    expect(new Set(requests.map((r) => r.place)).size).toBeGreaterThanOrEqual(12);
+    expect(new Set(requests.map((r) => r.place)).size).toBeGreaterThanOrEqual(13);
     expect(proxy.exchanges()).toHaveLength(requests.length);
     const seen = upstream.seen.map((s) => `${s.sha256}/${s.size}`).sort();
     expect(seen).toEqual(sent.map((s) => `${s.sha}/${s.size}`).sort());
@@ -96,6 +97,8 @@ describe('no secret reaches any output (generated corpus)', () => {
     expect(harSchemaErrors(JSON.parse(outputs.harFromLog!))).toEqual([]);
     expect(outputs.logFile!.split('\n').filter(Boolean).length).toBeGreaterThan(requests.length);
     expect(outputs.reportText).toContain(HOST);
+    // The startup line's settings stay copy-pasteable (a public default is not a secret).
+    expect(outputs.stdout).toContain('-Djavax.net.ssl.trustStorePassword=changeit');
     // What the log shows instead of a secret is there.
     expect(outputs.logFile).toContain('[redacted]');
     expect(outputs.logFile).toMatch(/[0-9a-f]{8}-\*{4}-\*{4}-\*{4}-\*{8}[0-9a-f]{4}/);

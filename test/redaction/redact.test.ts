@@ -1,3 +1,4 @@
+import { allGuidance } from '../../src/diagnosis';
 import { formatTextLine } from '../../src/sinks/pretty';
 import { redactForOutput } from '../../src/ingestion/redact-output';
 import { maskIkey, redactPath, redactText } from '../../src/ingestion/redact';
@@ -144,5 +145,12 @@ describe('more shapes in text', () => {
     expect(out).toContain(expected);
     expect(out).not.toContain(gone);
     expect(redactText(out)).toBe(out);
+  });
+});
+
+describe('redaction leaves our own texts alone', () => {
+  it('every catalog entry (why, fix steps, runtime steps, links) passes unchanged', () => {
+    const guidance = allGuidance();
+    expect(redactForOutput(guidance)).toEqual(guidance);
   });
 });

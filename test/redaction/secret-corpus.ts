@@ -134,7 +134,7 @@ export interface CorpusRequest {
   headers: Record<string, string>;
   body?: Buffer;
   /** What the upstream answers (the error-message and response-header places put the secret there). */
-  reply: { headers: Record<string, string>; body: string };
+  reply: { headers: Record<string, string>; body: string; reason?: string };
 }
 
 /** Every character of a name as %XX (what a client that encodes everything sends). */
@@ -217,6 +217,11 @@ export function corpusRequests(shapes: SecretShape[]): CorpusRequest[] {
       path: '/v2.1/track',
       headers: {},
       reply: { headers: json, body: REJECTED(shape.prose) },
+    });
+    add('reason-phrase', {
+      path: '/v2.1/track',
+      headers: {},
+      reply: { headers: json, body: REJECTED('Invalid telemetry'), reason: shape.prose },
     });
     add('response-header', {
       path: '/v2.1/track',

@@ -163,6 +163,17 @@ describe('the CA files: refused with the file and the fix, never silently replac
       expect(r.stderr).toContain(`cannot read ${path.join(dir, 'ca.key')}: permission denied. Fix:`);
     }, 60_000);
 
+    it('a key others can read that cannot be tightened (read-only mount): refused, exit 2', async () => {
+      const dir = await freshCa();
+      chmodSync(path.join(dir, 'ca.key'), 0o644);
+      const script = `mount --bind -o ro '${dir}' '${dir}' && exec '${process.execPath}' '${CLI}' ca show --ca-dir '${dir}'`;
+      const r = await run('unshare', ['--mount', 'sh', '-c', script]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `${path.join(dir, 'ca.key')} is readable by others (mode 0644) and could not be made private (EROFS)`,
+      );
+    }, 60_000);
+
     it('EROFS: creating the CA on a read-only mount names the directory and the fix, exit 2', async () => {
       const ro = path.join(tmp.dir, 'ro');
       mkdirSync(ro);

@@ -30,6 +30,7 @@ function caSigns(ca: CertificateAuthority): SigningAuthority {
 }
 
 /**
+ * For a CA made before the signer layout (its ca.key is the root's key):
  * Java's PKIX validator ignores Name Constraints on a trust anchor (the CA a truststore holds); it
  * enforces them only on certificates inside the path. So a constrained CA (whose path length
  * allows it) signs leaves through a per-process intermediate that carries the same constraints:
@@ -37,6 +38,17 @@ function caSigns(ca: CertificateAuthority): SigningAuthority {
  * root, so the intermediate can be ephemeral.
  */
 export async function signingAuthorityFor(ca: CertificateAuthority): Promise<SigningAuthority> {
+  // The signer layout (ca.ts): ca.key is the persistent constrained intermediate's key.
+  if (ca.signerCertPem) {
+    const signer = forge.pki.certificateFromPem(ca.signerCertPem);
+    return {
+      subject: signer.subject.attributes,
+      keyPem: ca.keyPem,
+      keyIdentifier: signer.generateSubjectKeyIdentifier().getBytes(),
+      notAfter: signer.validity.notAfter,
+      chainPem: ca.signerCertPem,
+    };
+  }
   const constraints = ca.cert.getExtension({ id: NAME_CONSTRAINTS_OID } as any) as { value?: string } | undefined;
   const basic = ca.cert.getExtension('basicConstraints') as { pathLenConstraint?: number } | undefined;
   if (!constraints?.value || basic?.pathLenConstraint === 0) return caSigns(ca);

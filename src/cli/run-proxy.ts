@@ -24,6 +24,7 @@ import { type ExchangeSink, type LogBodies, logSink } from '../sinks/exchange-si
 import { createLogger, type LogFormat, routeConsole } from '../sinks/logger';
 import { advertised } from './advertise';
 import { startTrafficLog } from './traffic-log';
+import { ShutdownMarker } from '../sinks/shutdown-marker';
 import { UsageError } from './usage-error';
 
 export { javaFlags } from './advertise';
@@ -122,6 +123,14 @@ function bannerFor(address: { port: number }, options: RunProxyOptions) {
   return { settings: { javaFlags, env }, hint };
 }
 
+/**
+ * Closed sockets report their exchanges a few event-loop turns later (close callbacks, then
+ * the response's 'close'): wait for those turns so the pipeline has them before it drains.
+ */
+async function settleDestroyedSockets(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Starts the proxy with its log and analysis: what `appinsights-auth-proxy start` runs. */
 export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> {
   const connectionStrings = options.connectionString.filter(Boolean).map(parseConnectionString);
@@ -152,8 +161,13 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
   const restoreConsole = routeConsole(logger);
   // New CAs may vouch only for what we intercept; an existing one must cover today's hosts.
   const caHosts = [...connectionStrings.flatMap(connectionStringHosts), ...options.intercept];
-  const { ca, created } = await loadOrCreateCa(path.resolve(options.caDir), {
-    permittedDomains: options.caUnconstrained ? undefined : permittedDomainsFor(caHosts),
+  const { ca, created } = await loadOrCreateCa(
+    path.resolve(options.caDir),
+    { permittedDomains: options.caUnconstrained ? undefined : permittedDomainsFor(caHosts) },
+    (w) => logger.warn({ caFile: w.file }, w.message),
+  ).catch((err: Error) => {
+    restoreConsole();
+    throw err;
   });
   const outside = hostsOutsideConstraints(ca, caHosts);
   if (outside.length > 0) {
@@ -193,8 +207,9 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     quietAfterSeconds: options.quietAfter ?? 60,
     enabled: options.analysis,
   });
+  const shutdown = new ShutdownMarker();
   const pipeline = new ExchangePipeline(
-    [logSink(logger, options.logBodies ?? 'failures'), ...sinks, traffic.sink],
+    shutdown.wrap([logSink(logger, options.logBodies ?? 'failures'), ...sinks, traffic.sink]),
     analyze,
     options.maxCaptureBytes,
     DEFAULT_PIPELINE_LIMITS,
@@ -271,7 +286,10 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     pipeline,
     caCertPath: ca.certPath,
     async close() {
+      // Exchanges still in flight are cut by the close: their lines say so, and reach every sink.
+      shutdown.begin();
       await server.close();
+      await settleDestroyedSockets();
       await pipeline.drain();
       traffic.stop();
       for (const sink of sinks) await sink.close?.();

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { ExchangeSink } from '../sinks/exchange-sink';
+import type { ExchangeSink, LogBodies } from '../sinks/exchange-sink';
 import { HarFileSink } from '../sinks/har-sink';
 import { prettyTo, wantsColour } from '../sinks/pretty-stream';
 import { SummarySink } from '../sinks/summary-sink';
@@ -10,12 +10,14 @@ export interface ViewFlags {
   'only-findings'?: boolean;
   color?: boolean;
   summary?: boolean;
+  /** The HAR keeps bodies exactly as the log does. */
+  'log-bodies'?: LogBodies;
 }
 
 /** Extra sinks and the pretty stream for runProxy, from the view flags of `start`. */
 export function viewSinks(flags: ViewFlags): { sinks: ExchangeSink[]; prettyStream: () => Writable } {
   const sinks: ExchangeSink[] = [];
-  if (flags.har) sinks.push(new HarFileSink(flags.har));
+  if (flags.har) sinks.push(new HarFileSink(flags.har, flags['log-bodies'] ?? 'failures'));
   if (flags.summary !== false) sinks.push(new SummarySink(process.stderr));
   const prettyStream = () =>
     prettyTo(process.stdout, {

@@ -1,7 +1,21 @@
 /**
- * What is secret in Application Insights and Entra traffic, and how it is masked.
- * Every Exchange passes through here before it exists, so no sink can leak.
+ * What is secret in Application Insights and Entra traffic, and how it is masked in text.
+ * Every body is masked here when it is recorded, and every output passes through it again
+ * (redact-output.ts), so a sink cannot leak what a recorder missed.
+ *
+ * Text is matched after undoing what hides a name from a plain pattern: JSON `\u00XX` escapes,
+ * percent-encoded parameter names (`client%5Fsecret=`, `%73ig=`), any letter case.
  */
+import { decodeParamName, isIkeyName, isSecretName, normalizeName } from './secret-names';
+
+export const REDACTED = '[redacted]';
+
+/**
+ * Values that sit under secret names but are public defaults, shown so printed settings stay
+ * copy-pasteable: `changeit` is every JDK's default truststore password (our startup line's
+ * -Djavax.net.ssl.trustStorePassword).
+ */
+const PUBLIC_DEFAULTS = new Set(['changeit']);
 
 const GUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
@@ -13,74 +27,159 @@ export function maskIkey(value: string): string {
   return `${hex.slice(0, 8)}-****-****-****-********${hex.slice(28)}`;
 }
 
-const SECRET_FORM_FIELDS =
-  /(^|[&?])(client_secret|client_assertion|assertion|refresh_token|password|code|access_token)=([^&\s"'<>]*)/gi;
-const SECRET_JSON_FIELDS =
-  /("(?:access_token|refresh_token|id_token|client_secret|client_assertion|password)"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi;
-const IKEY_JSON_FIELDS = /("(?:iKey|ikey|cikey|instrumentationKey)"\s*:\s*")([0-9a-fA-F-]{32,36})(")/g;
-const IKEY_IN_CONN_STRING = /(InstrumentationKey=)([0-9a-fA-F-]{32,36})/gi;
-const IKEY_IN_ENVELOPE_NAME = /(Microsoft\.ApplicationInsights\.)([0-9a-fA-F]{32})(\.)/g;
-const BEARER_IN_TEXT = /(Bearer\s+)([A-Za-z0-9._~+/=-]{16,})/g;
+/** Masks a value only when it is a whole key: an already masked or empty value stays as it is. */
+function maskIfIkey(value: string): string {
+  return GUID.test(value.trim()) ? maskIkey(value) : value;
+}
 
-/** Masks secrets inside a body (form-encoded, JSON, NDJSON or log text). */
-export function redactText(text: string): string {
-  return (
-    text
-      // A numeric `code` is an error code (…/error?code=700016), not an authorization code.
-      .replace(SECRET_FORM_FIELDS, (m, sep: string, name: string, value: string) =>
-        name.toLowerCase() === 'code' && /^\d+$/.test(value) ? m : `${sep}${name}=[redacted]`,
-      )
-      .replace(SECRET_JSON_FIELDS, (_m, pre: string, _v: string, post: string) => `${pre}[redacted]${post}`)
-      .replace(IKEY_JSON_FIELDS, (_m, pre: string, v: string, post: string) => `${pre}${maskIkey(v)}${post}`)
-      .replace(IKEY_IN_CONN_STRING, (_m, pre: string, v: string) => `${pre}${maskIkey(v)}`)
-      .replace(
-        IKEY_IN_ENVELOPE_NAME,
-        (_m, pre: string, v: string, post: string) => `${pre}${maskIkey(v)}${post}`,
-      )
-      .replace(BEARER_IN_TEXT, (_m, pre: string) => `${pre}[redacted]`)
+/**
+ * `\u0061ccess_token` is `access_token` to any JSON reader: printable ASCII escapes are undone
+ * (except `"` and `\`, which must stay escaped) so the patterns below see the real names.
+ */
+const ASCII_ESCAPE = /(?<!\\)((?:\\\\)*)\\u00([2-7][0-9a-fA-F])/g;
+function unescapeAscii(text: string): string {
+  if (!text.includes('\\u00')) return text;
+  return text.replace(ASCII_ESCAPE, (m, slashes: string, hex: string) => {
+    const code = parseInt(hex, 16);
+    if (code === 0x22 || code === 0x5c || code === 0x7f) return m;
+    return slashes + String.fromCharCode(code);
+  });
+}
+
+/**
+ * `name=value` anywhere: a query string, a form body, a URL inside JSON, a connection string.
+ * The name may be percent-encoded; the value ends at the next separator (also percent-encoded).
+ */
+const PARAM =
+  // eslint-disable-next-line no-control-regex -- a control byte separates a name in a binary body
+  /(^|[?&;\s"'(,{[\x00-\x1f]|%26|%3F|%3B)((?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2}){1,64})(=|%3D)(\[redacted\]|(?:(?!%26|%3B|%23)[^&;\s"'`<>#,)}\]\\])*)/gi;
+
+function redactParams(text: string): string {
+  return text.replace(PARAM, (m, sep: string, rawName: string, eq: string, value: string) => {
+    const name = decodeParamName(rawName);
+    if (isIkeyName(name)) {
+      let v = value;
+      try {
+        v = decodeURIComponent(value);
+      } catch {
+        /* keep raw */
+      }
+      return GUID.test(v) ? `${sep}${rawName}${eq}${maskIkey(v)}` : m;
+    }
+    if (!isSecretName(name) || value === '' || value === REDACTED || PUBLIC_DEFAULTS.has(value)) return m;
+    // A numeric `code` is an error code (…/error?code=700016), not an authorization code.
+    if (normalizeName(name) === 'code' && /^\d+$/.test(value)) return m;
+    return `${sep}${rawName}${eq}${REDACTED}`;
+  });
+}
+
+/** `"name": "value"` in JSON (any key case); `code` stays, it is an error code in JSON bodies. */
+const JSON_FIELD = /"((?:[^"\\\n]|\\.){1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+
+/** The same, one level down: JSON quoted inside a JSON string (`"message":"{\"refresh_token\": …}"`). */
+const QUOTED_JSON_FIELD = /\\"((?:[^"\\\n]|\\[^"]){1,64}?)\\"(\s*:\s*)\\"((?:[^"\\]|\\[^"])*)\\"/g;
+
+function redactJsonFields(text: string): string {
+  if (!text.includes('"')) return text;
+  const field = (q: string) => (m: string, name: string, colon: string, value: string) => {
+    if (isIkeyName(name)) return `${q}${name}${q}${colon}${q}${maskIfIkey(value)}${q}`;
+    if (!isSecretName(name) || normalizeName(name) === 'code' || value === REDACTED || value === '') return m;
+    return `${q}${name}${q}${colon}${q}${REDACTED}${q}`;
+  };
+  const out = text.replace(JSON_FIELD, field('"'));
+  return out.includes('\\"') ? out.replace(QUOTED_JSON_FIELD, field('\\"')) : out;
+}
+
+/** `api-key: …` as a header quoted inside text (an error message or an SDK log quoting a request). */
+const HEADER_LINE =
+  /(^|[\s"'>]|\\[nr])([ \t]*)(authorization|proxy-authorization|api-key|x-api-key|x-functions-key|ocp-apim-subscription-key|x-ms-qps-auth-api-key|x-identity-header|secret|cookie|set-cookie)([ \t]*:[ \t]*)((?:[^\r\n\\"]|\\[^nr"])+)/gi;
+
+/** `Bearer <token>` in any case; not `Bearer realm="…"` (a challenge, not a credential). */
+const BEARER = /\b(bearer)(\s+|%20|\+)(?![A-Za-z0-9_-]+\s*=\s*")([A-Za-z0-9._~+/-]{12,}=*)/gi;
+/** `Basic <base64 of user:password>`: only when it decodes to that (not the word "authentication"). */
+const BASIC = /\b(basic)(\s+|%20|\+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
+/** `scheme://user:password@host`: the password of a URL's user info (an upstream proxy URL...). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"'<>]+:)([^@\s/"'<>]+)(@)/gi;
+/** A JWT anywhere (header and payload are base64url JSON: they start with `eyJ`). */
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+
+const GUID_SOURCE = '[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}';
+/** A key named in prose: `Instrumentation Key: …`, `iKey 1111…`, `invalid instrumentation key '…'`. */
+const IKEY_IN_PROSE = new RegExp(
+  `(\\b(?:c?ikeys?|instrumentation[\\s_-]*keys?)\\b[^\\r\\n]{0,32}?)(?<![0-9A-Fa-f-])(${GUID_SOURCE})(?![0-9A-Fa-f])`,
+  'gi',
+);
+const IKEY_IN_ENVELOPE_NAME = /(Microsoft\.ApplicationInsights\.)([0-9a-fA-F]{32})(\.)/g;
+/** `api/profiles/<ikey>/appId`, `api/apps/<ikey>/…` (the profiler and appId lookups). */
+const IKEY_IN_PATH = new RegExp(`(/(?:profiles|apps)/)(${GUID_SOURCE})(?![0-9A-Fa-f])`, 'gi');
+
+/** Keys already seen (full or masked) as `first8:last4`, to mask the same key wherever else it appears. */
+export type KnownIkeys = Set<string>;
+
+export function ikeyTag(key: string): string {
+  const hex = key.replace(/[-*]/g, '').toLowerCase();
+  return `${hex.slice(0, 8)}:${hex.slice(-4)}`;
+}
+
+/** A pattern for GUIDs that start like one of the known keys (far cheaper than every GUID). */
+function knownIkeyPattern(known: KnownIkeys): RegExp {
+  const prefixes = [...new Set([...known].map((tag) => tag.slice(0, 8)))].filter((p) =>
+    /^[0-9a-f]{8}$/.test(p),
+  );
+  return new RegExp(
+    `(?<![0-9A-Fa-f-])(?:${prefixes.join('|')})-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}(?![0-9A-Fa-f-])`,
+    'gi',
   );
 }
 
-const SECRET_QUERY_PARAMS = new Set([
-  'client_secret',
-  'client_assertion',
-  'code',
-  'access_token',
-  'sig',
-  'password',
-]);
-const IKEY_QUERY_PARAMS = new Set(['ikey', 'instrumentationkey']);
+function maskKnownIkeys(text: string, known: KnownIkeys): string {
+  if (known.size === 0) return text;
+  return text.replace(knownIkeyPattern(known), (g) => (known.has(ikeyTag(g)) ? maskIkey(g) : g));
+}
+
+/** Masks secrets inside any text: bodies (form, JSON, NDJSON), messages, URLs, log text. */
+export function redactText(text: string, known: KnownIkeys = new Set()): string {
+  let out = unescapeAscii(text);
+  out = redactParams(out);
+  out = redactJsonFields(out);
+  out = out.replace(
+    HEADER_LINE,
+    (m, start: string, indent: string, name: string, colon: string, value: string) => {
+      // The scheme is not secret and tells a reader what was sent: `Authorization: Bearer [redacted]`.
+      const scheme = /^(bearer|basic|sharedaccesssignature|negotiate|ntlm|digest)\s+/i.exec(value)?.[0] ?? '';
+      const rest = value.slice(scheme.length);
+      // A placeholder in documentation (`Authorization: Bearer <JWT>`) is not a credential.
+      if (rest === '' || rest.startsWith('<') || rest.startsWith(REDACTED)) return m;
+      // A real header line: its whole value. Quoted in prose: the one token, the sentence stays.
+      const atLineStart = start === '' || start === '\n' || start === '\r' || start.startsWith('\\');
+      const after = atLineStart ? '' : rest.replace(/^\S+/, '');
+      return `${start}${indent}${name}${colon}${scheme}${REDACTED}${after}`;
+    },
+  );
+  out = out.replace(BEARER, (_m, word: string, space: string) => `${word}${space}${REDACTED}`);
+  out = out.replace(BASIC, (m, word: string, space: string, value: string) =>
+    Buffer.from(value, 'base64').toString('latin1').includes(':') ? `${word}${space}${REDACTED}` : m,
+  );
+  out = out.replace(JWT, REDACTED);
+  out = out.replace(URL_PASSWORD, (m, pre: string, pw: string, at: string) =>
+    pw === REDACTED ? m : `${pre}${REDACTED}${at}`,
+  );
+  out = out.replace(IKEY_IN_PROSE, (_m, pre: string, v: string) => `${pre}${maskIkey(v)}`);
+  out = out.replace(
+    IKEY_IN_ENVELOPE_NAME,
+    (_m, pre: string, v: string, post: string) => `${pre}${maskIkey(v)}${post}`,
+  );
+  out = out.replace(IKEY_IN_PATH, (_m, pre: string, v: string) => `${pre}${maskIkey(v)}`);
+  return maskKnownIkeys(out, known);
+}
 
 /** Masks secrets in a path-with-query, keeping its shape (and the exact path) readable. */
 export function redactPath(pathAndQuery: string): string {
-  const q = pathAndQuery.indexOf('?');
-  if (q === -1) return pathAndQuery;
-  const path = pathAndQuery.slice(0, q);
-  const parts = pathAndQuery
-    .slice(q + 1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      if (eq === -1) return pair;
-      const name = pair.slice(0, eq);
-      const lower = name.toLowerCase();
-      if (SECRET_QUERY_PARAMS.has(lower)) return `${name}=[redacted]`;
-      if (IKEY_QUERY_PARAMS.has(lower)) {
-        let value = pair.slice(eq + 1);
-        try {
-          value = decodeURIComponent(value);
-        } catch {
-          /* keep raw */
-        }
-        return `${name}=${maskIkey(value)}`;
-      }
-      return pair;
-    });
-  return `${path}?${parts.join('&')}`;
+  return redactText(pathAndQuery);
 }
 
-/** Headers whose values are credentials: replaced, never logged. */
-export const SECRET_HEADERS = new Set([
+/** Headers whose values are credentials: replaced, never logged (see isSecretHeader for all of them). */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set([
   'authorization',
   'proxy-authorization',
   'x-ms-qps-auth-api-key',
@@ -88,4 +187,13 @@ export const SECRET_HEADERS = new Set([
   'cookie',
   'set-cookie',
   'x-api-key',
+  'api-key',
+  'x-functions-key',
+  'ocp-apim-subscription-key',
+  'secret',
 ]);
+
+/** Any header whose value is a credential: the list above and every secret-looking name. */
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADERS.has(name.toLowerCase()) || isSecretName(name);
+}

@@ -56,6 +56,8 @@ export interface ExchangeLogLine {
   exchange: Exchange;
   analysis?: Analysis;
   findings: Finding[];
+  /** The proxy's own shutdown cut this exchange short (see src/sinks/shutdown-marker.ts). */
+  interruptedByShutdown?: boolean;
 }
 
 /** An exchange line as the log holds it: the record plus pino's own fields. */

@@ -37,6 +37,13 @@ export function withoutBodyText(exchange: Exchange): Exchange {
   return copy;
 }
 
+/** The line as an output keeps it: body text only for the exchanges `--log-bodies` says. */
+export function withBodiesPolicy(line: ExchangeLogLine, bodies: LogBodies): ExchangeLogLine {
+  const level = levelOf(line.exchange, line.findings);
+  const keep = bodies === 'all' || (bodies === 'failures' && level !== 'info');
+  return keep ? line : { ...line, exchange: withoutBodyText(line.exchange) };
+}
+
 /**
  * The annotated log: one pino line per exchange with `exchange`, `analysis` and `findings`.
  * By default only exchanges that went wrong carry their (redacted) bodies; healthy traffic keeps
@@ -46,13 +53,19 @@ export function logSink(logger: Logger, bodies: LogBodies = 'failures'): Exchang
   return {
     write(line) {
       const level = levelOf(line.exchange, line.findings);
-      const keep = bodies === 'all' || (bodies === 'failures' && level !== 'info');
-      const payload: { exchange: Exchange; analysis?: Analysis; findings: Finding[] } = {
-        exchange: keep ? line.exchange : withoutBodyText(line.exchange),
+      const payload: {
+        exchange: Exchange;
+        analysis?: Analysis;
+        findings: Finding[];
+        interruptedByShutdown?: boolean;
+      } = {
+        exchange: withBodiesPolicy(line, bodies).exchange,
         findings: line.findings,
       };
       if (line.analysis) payload.analysis = line.analysis;
-      logger[level](payload, line.msg);
+      if (line.interruptedByShutdown) payload.interruptedByShutdown = true;
+      // Cut short by our own shutdown: a notice, not an error of the app or the network.
+      logger[line.interruptedByShutdown && level === 'error' ? 'warn' : level](payload, line.msg);
     },
   };
 }

@@ -1,6 +1,8 @@
 import { allGuidance } from '../diagnosis';
 import type { GuidanceEntry, Runtime } from '../model/finding';
 import type { Recognition } from './explain';
+import { redactText } from '../ingestion/redact';
+import { escapeControls } from './terminal-text';
 
 /**
  * Printing `explain`'s answers. The entries come from the diagnosis catalog (the one the proxy
@@ -48,7 +50,10 @@ export function formatRecognition(
   line: string,
   shown: Set<string>,
 ): string {
-  const out = [`${where}: ${line.trim().slice(0, 300)}`, `  means: ${recognition.meaning}`];
+  const out = [
+    `${where}: ${escapeControls(redactText(line.trim())).slice(0, 300)}`,
+    `  means: ${recognition.meaning}`,
+  ];
   for (const id of recognition.ids) {
     const entry = catalogEntryById(id);
     if (!entry) continue;

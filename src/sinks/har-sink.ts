@@ -2,12 +2,14 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { ExchangeLogLine } from '../model/log-line';
 import type { TrafficLogLine } from '../model/traffic-line';
-import type { ExchangeSink } from './exchange-sink';
+import { type ExchangeSink, type LogBodies, withBodiesPolicy } from './exchange-sink';
 import { HarText } from './har';
 
 /**
  * `--har FILE`: each exchange is appended to the file as it is logged (nothing held in memory),
- * and the document is closed when the proxy stops. Until then the file is an unfinished HAR.
+ * and the document is closed when the proxy stops. Until then the file is an unfinished HAR:
+ * one entry per line, so after a crash `har FILE --out FIXED` recovers every whole entry
+ * (har-repair.ts). Bodies follow `--log-bodies`, like the log.
  */
 export class HarFileSink implements ExchangeSink {
   private readonly out: WriteStream;
@@ -15,7 +17,10 @@ export class HarFileSink implements ExchangeSink {
   private failed?: Error;
   private closed = false;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    private readonly bodies: LogBodies = 'failures',
+  ) {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.out = createWriteStream(file, { encoding: 'utf8' });
     this.out.on('error', (err) => {
@@ -26,7 +31,7 @@ export class HarFileSink implements ExchangeSink {
 
   write(line: ExchangeLogLine): void {
     if (this.closed || this.failed) return;
-    this.out.write(this.har.entry(line));
+    this.out.write(this.har.entry(withBodiesPolicy(line, this.bodies)));
   }
 
   writeTraffic(line: TrafficLogLine): void {

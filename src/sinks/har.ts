@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { BodyCapture, Exchange, HeaderMap } from '../model/exchange';
 import type { Finding } from '../model/finding';
 import type { Analysis } from '../model/log-line';
+import { redactForOutput } from '../ingestion/redact-output';
+import { escapeC1InJson } from './terminal-text';
 
 /**
  * HAR 1.2 (the format Chrome DevTools and Fiddler import) from exchanges. The Exchange is already
@@ -61,6 +63,7 @@ export interface HarEntry {
   _findings: Finding[];
   _analysis?: Analysis;
   _error?: Exchange['error'];
+  _interruptedByShutdown?: boolean;
 }
 
 export interface Har {
@@ -77,6 +80,7 @@ export interface HarSource {
   exchange: Exchange;
   findings?: Finding[];
   analysis?: Analysis;
+  interruptedByShutdown?: boolean;
 }
 
 const NAME = 'appinsights-auth-proxy';
@@ -247,11 +251,16 @@ export function harEntry(source: HarSource): HarEntry {
   if (exchange.client?.port !== undefined) entry.connection = String(exchange.client.port);
   if (source.analysis) entry._analysis = source.analysis;
   if (exchange.error) entry._error = exchange.error;
+  if (source.interruptedByShutdown) {
+    entry._interruptedByShutdown = true;
+    entry.comment = 'cut short: the proxy was stopping while this exchange was in flight';
+  }
   return entry;
 }
 
 export function harFrom(sources: Iterable<HarSource>): Har {
-  return { log: { version: '1.2', creator: harCreator(), entries: [...sources].map(harEntry) } };
+  const entries = [...sources].map((s) => redactForOutput(harEntry(s)));
+  return { log: { version: '1.2', creator: harCreator(), entries } };
 }
 
 /**
@@ -273,7 +282,7 @@ export class HarText {
 
   entry(source: HarSource): string {
     const prefix = this.count++ === 0 ? '' : ',\n';
-    return prefix + JSON.stringify(harEntry(source));
+    return prefix + escapeC1InJson(JSON.stringify(redactForOutput(harEntry(source))));
   }
 
   tail(comment?: string): string {

@@ -1,5 +1,8 @@
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
+import { redactForOutput } from '../ingestion/redact-output';
+import { escapeC1InJson } from './terminal-text';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -68,6 +71,7 @@ export function createLogger(options: LoggerOptions): AppLogger {
     streams.push({ level: level as pino.Level, stream: bounded(1) });
   }
   if (options.file) {
+    endTornLine(options.file);
     streams.push({ level: level as pino.Level, stream: bounded(options.file, { mkdir: true }) });
   }
   const flushTimer = setInterval(() => {
@@ -86,6 +90,14 @@ export function createLogger(options: LoggerOptions): AppLogger {
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Every line, whoever logs it (exchanges, tunnels, notices, routed console output), is
+      // masked by the one output redaction before it is written to stdout or the file.
+      hooks: {
+        logMethod(args, method) {
+          return method.apply(this, args.map(redactArgument) as Parameters<typeof method>);
+        },
+        streamWrite: escapeC1InJson,
+      },
     },
     pino.multistream(streams),
   );
@@ -103,6 +115,31 @@ export function createLogger(options: LoggerOptions): AppLogger {
     },
     droppedBytes: () => dropped,
   };
+}
+
+/**
+ * A log file the last run left with a torn line (killed mid-write) gets a newline first, so the
+ * first new line is never glued to the torn one: every line after it parses.
+ */
+function endTornLine(file: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r+');
+    const size = fstatSync(fd).size;
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) writeSync(fd, '\n', size);
+  } catch {
+    /* no file yet (or unreadable: pino reports that when it opens it) */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function redactArgument(arg: unknown): unknown {
+  if (arg instanceof Error) return redactForOutput({ err: arg.message });
+  return typeof arg === 'string' || (arg && typeof arg === 'object') ? redactForOutput(arg) : arg;
 }
 
 /** Routes a library's console.* output into the log, so stdout carries only log lines. */

@@ -1,6 +1,6 @@
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { formatTextLine, type PrettyOptions } from './pretty';
+import { formatTextLine, plainLine, type PrettyOptions } from './pretty';
 
 /** A line longer than this is passed through in pieces rather than held (a runaway input). */
 const MAX_PENDING_CHARS = 64 * 1024 * 1024;
@@ -57,7 +57,7 @@ export class PrettyTransform extends Transform {
     try {
       formatted = formatTextLine(text, this.options);
     } catch {
-      formatted = text; // never lose a line because the view could not render it
+      formatted = plainLine(text); // never lose a line because the view could not render it
     }
     if (formatted !== undefined) this.push(`${formatted}\n`);
   }

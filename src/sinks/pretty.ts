@@ -2,7 +2,12 @@
  * The readable view of one log line: a headline per exchange, then its findings indented.
  * Pure text in, text out; colours only when asked (a terminal or --color), so the plain form is
  * stable and grep-friendly: every headline starts with the time and the level word.
+ * Every line is masked (redactForOutput) and its control characters made visible before it is
+ * laid out, so neither a secret nor a forged line from a peer reaches the terminal.
  */
+import { redactForOutput } from '../ingestion/redact-output';
+import { redactText } from '../ingestion/redact';
+import { escapeControls, escapeStrings } from './terminal-text';
 
 export interface PrettyOptions {
   color: boolean;
@@ -200,16 +205,21 @@ export function formatLogLine(line: Json, options: PrettyOptions): string | unde
   return prefix + genericLine(line);
 }
 
-/** Formats one text line of NDJSON; lines that are not JSON objects pass through unchanged. */
+/** A line that is not a JSON object: shown as it is, masked and escaped. */
+export function plainLine(text: string): string {
+  return escapeControls(redactText(text));
+}
+
+/** Formats one text line of NDJSON; lines that are not JSON objects pass through (masked, escaped). */
 export function formatTextLine(text: string, options: PrettyOptions): string | undefined {
   const trimmed = text.trim();
-  if (!trimmed.startsWith('{')) return text;
+  if (!trimmed.startsWith('{')) return plainLine(text);
   let parsed: unknown;
   try {
     parsed = JSON.parse(trimmed);
   } catch {
-    return text;
+    return plainLine(text);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return text;
-  return formatLogLine(parsed as Json, options);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return plainLine(text);
+  return formatLogLine(escapeStrings(redactForOutput(parsed as Json)), options);
 }

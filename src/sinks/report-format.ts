@@ -1,4 +1,5 @@
 import type { FindingSummary, Report } from './report';
+import { escapeC1InJson, escapeStrings } from './terminal-text';
 
 /** How a report is written: plain text for terminals, markdown for tickets, JSON for tools. */
 export type ReportFormat = 'text' | 'markdown' | 'json';
@@ -108,7 +109,8 @@ export function formatReportMarkdown(report: Report): string {
 }
 
 export function formatReport(report: Report, format: ReportFormat): string {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'markdown') return formatReportMarkdown(report);
-  return formatReportText(report);
+  if (format === 'json') return `${escapeC1InJson(JSON.stringify(report, null, 2))}\n`;
+  // Text from the log (hosts, paths, titles) may hold control characters: shown escaped.
+  if (format === 'markdown') return formatReportMarkdown(escapeStrings(report));
+  return formatReportText(escapeStrings(report));
 }

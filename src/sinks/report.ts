@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { fixRank } from '../diagnosis/catalog';
+import { redactText } from '../ingestion/redact';
+import { redactForOutput } from '../ingestion/redact-output';
 
 /**
  * The summary of a log: what was exchanged, what went wrong, and what to do first. Built one
@@ -109,7 +111,7 @@ export class ReportBuilder {
       this.counts.total += 1;
       this.counts.unparsed += 1;
       if (this.unparsed.length < MAX_UNPARSED_SHOWN) {
-        this.unparsed.push({ line: lineNumber, text: text.slice(0, MAX_SNIPPET) });
+        this.unparsed.push({ line: lineNumber, text: redactText(text).slice(0, MAX_SNIPPET) });
       }
       return;
     }
@@ -197,7 +199,12 @@ export class ReportBuilder {
     addCapped(state.identities, identityOf(line.exchange ?? {}));
   }
 
+  /** The summary, masked by the one output redaction (it quotes hosts, paths and titles from the log). */
   result(): Report {
+    return redactForOutput(this.unmasked());
+  }
+
+  private unmasked(): Report {
     const findings: FindingSummary[] = [...this.findings.values()]
       .map((f) => ({ ...f, iKeys: [...f.iKeys], identities: [...f.identities] }))
       .sort((a, b) => rank(a) - rank(b) || b.count - a.count);

@@ -1,3 +1,6 @@
+import { allGuidance } from '../../src/diagnosis';
+import { formatTextLine } from '../../src/sinks/pretty';
+import { redactForOutput } from '../../src/ingestion/redact-output';
 import { maskIkey, redactPath, redactText } from '../../src/ingestion/redact';
 
 describe('redaction of secrets in bodies, paths and keys', () => {
@@ -61,5 +64,93 @@ describe('redaction of secrets in bodies, paths and keys', () => {
   it('masks any instrumentation key form', () => {
     expect(maskIkey('11111111222233334444555555555555')).toBe('11111111-****-****-****-********5555');
     expect(maskIkey('not-a-guid-at-all')).toBe('not-****');
+  });
+});
+
+describe('output redaction keeps what is not secret, and is idempotent', () => {
+  it('keeps error codes, token types, challenges and tenant ids', () => {
+    const line = {
+      msg: 'POST login.microsoftonline.com/t/oauth2/v2.0/token → 400 Bad Request',
+      exchange: {
+        error: { kind: 'UPSTREAM_REFUSED', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' },
+        response: {
+          headers: {
+            'www-authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/x"',
+          },
+          body: {
+            text: '{"token_type":"Bearer","error":"invalid_client","code":"InvalidAuthenticationToken","error_codes":[7000215]}',
+          },
+        },
+      },
+      findings: [
+        { id: 'TOKEN_EXPIRED', evidence: { hasToken: true, tid: '72f988bf-86f1-41af-91ab-2d7cd011db47' } },
+      ],
+    };
+    expect(redactForOutput(line)).toEqual(line);
+  });
+
+  it('is idempotent on a fully masked line', () => {
+    const line = {
+      path: '/t?client_secret=abc&ikey=11111111-2222-3333-4444-555555555555&sig=x%2By',
+      text: 'Invalid instrumentation key: 11111111-2222-3333-4444-555555555555; bearer abcdefghijklmnop1234',
+      headers: { 'Api-Key': 'k', Authorization: 'bearer zzzzzzzzzzzzzzzz' },
+    };
+    const once = redactForOutput(line);
+    expect(redactForOutput(once)).toEqual(once);
+    expect(JSON.stringify(once)).not.toMatch(/2222-3333|abcdefghijklmnop|zzzz|abc&|x%2By/);
+  });
+
+  it('masks a key the line showed masked elsewhere, wherever it reappears', () => {
+    const out = redactForOutput({
+      analysis: { envelopes: { iKeys: ['11111111-****-****-****-********5555'] } },
+      message: 'rejected 11111111222233334444555555555555 (no context word)',
+    });
+    expect(out.message).toBe('rejected 11111111-****-****-****-********5555 (no context word)');
+  });
+
+  it('decodes a base64 body (one control byte made it binary) before matching', () => {
+    const body = Buffer.concat([Buffer.from([1]), Buffer.from('client_secret=s3cr3tvalue&x=1')]).toString(
+      'base64',
+    );
+    const out = redactForOutput({ base64: body });
+    expect(Buffer.from(out.base64, 'base64').toString('latin1')).toBe('\u0001client_secret=[redacted]&x=1');
+  });
+});
+
+describe('pretty shows a line that is not JSON masked', () => {
+  it('masks it like any text', () => {
+    const out = formatTextLine('upstream said: bearer abcdefghijklmnopqrstuvwxyz012345', {
+      color: false,
+      onlyFindings: false,
+    });
+    expect(out).toBe('upstream said: bearer [redacted]');
+  });
+});
+
+describe('printed settings stay copy-pasteable', () => {
+  it('keeps the JDK default truststore password, masks any other password', () => {
+    expect(redactText('-Djavax.net.ssl.trustStorePassword=changeit')).toBe(
+      '-Djavax.net.ssl.trustStorePassword=changeit',
+    );
+    expect(redactText('-Dhttps.proxyPassword=hunter2-secret')).toBe('-Dhttps.proxyPassword=[redacted]');
+  });
+});
+
+describe('more shapes in text', () => {
+  it.each([
+    ['HTTPS_PROXY=http://alice:s3cr3t-pw@corp:3128', 'http://alice:[redacted]@corp:3128', 's3cr3t-pw'],
+    ['iKeys: 11111111-2222-3333-4444-555555555555', 'iKeys: 11111111-****', '2222-3333'],
+  ])('%s', (input, expected, gone) => {
+    const out = redactText(input);
+    expect(out).toContain(expected);
+    expect(out).not.toContain(gone);
+    expect(redactText(out)).toBe(out);
+  });
+});
+
+describe('redaction leaves our own texts alone', () => {
+  it('every catalog entry (why, fix steps, runtime steps, links) passes unchanged', () => {
+    const guidance = allGuidance();
+    expect(redactForOutput(guidance)).toEqual(guidance);
   });
 });

@@ -83,7 +83,7 @@ describe('HAR from a proxy run (--har while running, and `har` from its log)', (
       logFile,
       // The log keeps every body here, so the HAR made from it can equal the live one.
       logBodies: 'all',
-      sinks: [new HarFileSink(harFile)],
+      sinks: [new HarFileSink(harFile, 'all')],
       analyzer: (connectionStrings) => (exchange) =>
         diagnose(exchange, { connectionStrings, expectEntra: false }),
     });

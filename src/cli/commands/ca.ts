@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { type CertificateAuthority, createCa, loadCa, loadOrCreateCa } from '../../certs/ca';
+import type { CaWarning } from '../../certs/ca-files';
 import { permittedDomainsFor } from '../../certs/ca-constraints';
 import { describeCa } from '../../certs/ca-summary';
 import { EXPORT_FORMATS, type ExportFormat, exportCaCertificate } from '../../certs/export';
@@ -77,9 +78,14 @@ function permittedFor(args: CreationArgs): string[] | undefined {
   ]);
 }
 
+/** CA warnings (a key others could read was tightened...) go to stderr: stdout is the command's output. */
+function warnOnStderr(w: CaWarning): void {
+  process.stderr.write(`warning: ${w.message}\n`);
+}
+
 async function existingCa(caDir: string): Promise<CertificateAuthority> {
   const dir = path.resolve(caDir);
-  const ca = await loadCa(dir);
+  const ca = await loadCa(dir, warnOnStderr);
   if (!ca)
     throw new UsageError(
       `no CA in ${dir} yet: run "appinsights-auth-proxy ca init --ca-dir ${dir}" (or start the proxy once)`,
@@ -89,9 +95,11 @@ async function existingCa(caDir: string): Promise<CertificateAuthority> {
 
 /** The CA, created (constrained as configured) when the directory has none yet: init steps in containers. */
 async function caOrCreate(args: CreationArgs): Promise<CertificateAuthority> {
-  const { ca, created } = await loadOrCreateCa(path.resolve(args['ca-dir']), {
-    permittedDomains: permittedFor(args),
-  });
+  const { ca, created } = await loadOrCreateCa(
+    path.resolve(args['ca-dir']),
+    { permittedDomains: permittedFor(args) },
+    warnOnStderr,
+  );
   if (created) process.stderr.write(`created a new CA at ${ca.certPath}\n`);
   return ca;
 }
@@ -188,7 +196,7 @@ const setupCommand: CommandModule<object, any> = {
       }),
   handler: async (args) => {
     const caDir = path.resolve(args['ca-dir']);
-    const ca = await loadCa(caDir);
+    const ca = await loadCa(caDir, warnOnStderr);
     const text = setupInstructions(oneOf<Runtime>('runtime', args.runtime, RUNTIMES), {
       caDir,
       caCertPath: ca?.certPath ?? path.join(caDir, 'ca.pem'),
@@ -218,7 +226,12 @@ const initCommand: CommandModule<object, any> = {
     }),
   handler: async (args) => {
     const dir = path.resolve(args['ca-dir']);
-    const old = await loadCa(dir);
+    // --force also replaces a broken CA (a missing key, a key of another certificate...).
+    const old = await loadCa(dir, warnOnStderr).catch((err: Error) => {
+      if (!args.force) throw err;
+      process.stderr.write(`replacing a broken CA: ${err.message}\n`);
+      return { certPath: path.join(dir, 'ca.pem') } as CertificateAuthority;
+    });
     if (old && !args.force) {
       throw new UsageError(
         `a CA already exists at ${old.certPath} (SHA-256 ${old.fingerprint256}); add --force to replace it`,

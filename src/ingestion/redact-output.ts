@@ -1,0 +1,103 @@
+/**
+ * The one redaction every output applies: stdout and the log file (the logger's hook), the HAR
+ * (live and from a log), `pretty` and `report`. It walks any JSON value, whatever its shape (an
+ * exchange log line, a HAR entry, a startup line, a line from someone else's log), and masks:
+ *  - values under secret names (headers, JSON keys, HAR name/value pairs), in any case;
+ *  - secrets inside every string (redactText: parameters, JSON fields, bearer, JWTs, iKeys);
+ *  - bodies stored as base64 (decoded, masked, re-encoded: one control byte must not hide a body);
+ *  - an iKey wherever it appears once the line has shown it anywhere (full, or masked).
+ * It is idempotent: masking a masked line changes nothing.
+ */
+import { ikeyTag, type KnownIkeys, maskIkey, REDACTED, redactText } from './redact';
+import { isIkeyName, isSecretName, normalizeName } from './secret-names';
+
+type Json = unknown;
+
+const MASKED_IKEY = /\b([0-9a-f]{8})-\*{4}-\*{4}-\*{4}-\*{8}([0-9a-f]{4})\b/gi;
+const FULL_GUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** First pass: every iKey the value shows (masked anywhere, or full under an iKey name). */
+function collectIkeys(value: Json, known: KnownIkeys, name?: string, depth = 0): void {
+  if (depth > 64) return;
+  if (typeof value === 'string') {
+    if (name && isIkeyName(name) && FULL_GUID.test(value.trim())) known.add(ikeyTag(value.trim()));
+    if (value.includes('-****-'))
+      for (const m of value.matchAll(MASKED_IKEY)) known.add(`${m[1]!.toLowerCase()}:${m[2]!.toLowerCase()}`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) collectIkeys(v, known, name, depth + 1);
+    return;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) collectIkeys(v, known, k, depth + 1);
+  }
+}
+
+/** Binary text (latin1 keeps every byte) masked like any text, then re-encoded. */
+function redactBase64(b64: string, known: KnownIkeys): string {
+  const raw = Buffer.from(b64, 'base64').toString('latin1');
+  const masked = redactText(raw, known);
+  return masked === raw ? b64 : Buffer.from(masked, 'latin1').toString('base64');
+}
+
+function secretValue(value: Json): Json {
+  if (typeof value === 'string') return value === '' ? value : REDACTED;
+  if (Array.isArray(value)) return value.map(secretValue);
+  return undefined; // objects (an authorization summary) are walked, not replaced
+}
+
+function isBase64Holder(obj: Record<string, Json>): boolean {
+  return obj.encoding === 'base64' || obj._encoding === 'base64';
+}
+
+function walk(value: Json, known: KnownIkeys, name: string | undefined, depth: number): Json {
+  if (depth > 64) return value;
+  if (typeof value === 'string') {
+    if (name && isIkeyName(name) && FULL_GUID.test(value.trim())) return maskIkey(value);
+    return redactText(value, known);
+  }
+  if (Array.isArray(value)) return value.map((v) => walk(v, known, name, depth + 1));
+  if (!value || typeof value !== 'object') return value;
+  const obj = value as Record<string, Json>;
+  const out: Record<string, Json> = {};
+  // HAR {name, value} pairs (headers, query strings, cookies): the name says whether it is secret.
+  const pairName = typeof obj.name === 'string' && 'value' in obj ? obj.name : undefined;
+  for (const [rawKey, v] of Object.entries(obj)) {
+    // Keys can be data too (a report's `GET host/path?…` routes).
+    const key = /[=:\s]/.test(rawKey) ? redactText(rawKey, known) : rawKey;
+    if (key === 'value' && pairName !== undefined) {
+      if (isSecretName(pairName) && !(normalizeName(pairName) === 'code' && /^\d*$/.test(String(v)))) {
+        out[key] = secretValue(v) ?? walk(v, known, pairName, depth + 1);
+        continue;
+      }
+      out[key] = walk(v, known, pairName, depth + 1);
+      continue;
+    }
+    if (key === 'base64' && typeof v === 'string') {
+      out[key] = redactBase64(v, known);
+      continue;
+    }
+    if (key === 'text' && typeof v === 'string' && isBase64Holder(obj)) {
+      out[key] = redactBase64(v, known);
+      continue;
+    }
+    // `code` keys in records are error codes (ECONNREFUSED, InvalidAuthenticationToken), not secrets.
+    if (isSecretName(key) && normalizeName(key) !== 'code') {
+      const replaced = secretValue(v);
+      if (replaced !== undefined) {
+        out[key] = replaced;
+        continue;
+      }
+    }
+    out[key] = walk(v, known, key, depth + 1);
+  }
+  return out;
+}
+
+/** A copy of `value` with every secret masked (see the file comment). */
+export function redactForOutput<T>(value: T): T {
+  const known: KnownIkeys = new Set();
+  collectIkeys(value, known);
+  return walk(value, known, undefined, 0) as T;
+}

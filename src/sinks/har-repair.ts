@@ -1,0 +1,84 @@
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { redactForOutput } from '../ingestion/redact-output';
+import { harCreator } from './har';
+import { escapeC1InJson } from './terminal-text';
+
+/**
+ * Recovers a HAR that `start --har` was writing when the proxy died (kill -9, power loss): the
+ * live file is the HAR head, one entry per line, and the tail only once the proxy stopped. Every
+ * whole entry is kept; a torn last entry is dropped and counted; the document is closed.
+ */
+
+export interface HarRepair {
+  entries: number;
+  /** Lines that were not a whole entry (a torn write at the crash). */
+  dropped: number;
+  /** The file was already a finished HAR (nothing to repair, entries re-written as they were). */
+  wasComplete: boolean;
+}
+
+/** A live HAR begins like this; a JSON log line never does. */
+export function looksLikeHar(firstBytes: string): boolean {
+  return /^\s*\{\s*"log"\s*:/.test(firstBytes);
+}
+
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+function creatorOf(head: string): unknown {
+  const m = /"creator"\s*:\s*(\{[^{}]*\})/.exec(head);
+  if (!m) return harCreator();
+  try {
+    return JSON.parse(m[1]!);
+  } catch {
+    return harCreator();
+  }
+}
+
+export async function repairHar(input: Readable, out: Writable): Promise<HarRepair> {
+  const result: HarRepair = { entries: 0, dropped: 0, wasComplete: false };
+  let first = true;
+  for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+    const line = raw.trim();
+    if (first) {
+      first = false;
+      // A HAR written in one piece (not by --har) has no entry per line: nothing to repair here.
+      if (!line.endsWith('[')) throw new Error('not a HAR written by --har (one entry per line)');
+      await write(out, `{"log":{"version":"1.2","creator":${JSON.stringify(creatorOf(line))},"entries":[\n`);
+      continue;
+    }
+    if (!line) continue;
+    if (/^\]/.test(line)) {
+      result.wasComplete = true;
+      break;
+    }
+    const text = line.endsWith(',') ? line.slice(0, -1) : line;
+    let entry: unknown;
+    try {
+      entry = JSON.parse(text);
+    } catch {
+      result.dropped += 1;
+      continue;
+    }
+    if (!entry || typeof entry !== 'object' || !('request' in entry)) {
+      result.dropped += 1;
+      continue;
+    }
+    await write(
+      out,
+      `${result.entries === 0 ? '' : ',\n'}${escapeC1InJson(JSON.stringify(redactForOutput(entry)))}`,
+    );
+    result.entries += 1;
+  }
+  const comment = result.wasComplete
+    ? undefined
+    : `recovered from an unfinished HAR (the proxy did not stop cleanly): ${result.entries} entries kept${result.dropped ? `, ${result.dropped} torn line(s) dropped` : ''}`;
+  await new Promise<void>((resolve, reject) => {
+    out.once('error', reject);
+    out.end(`\n]${comment ? `,"comment":${JSON.stringify(comment)}` : ''}}}\n`, () => resolve());
+  });
+  return result;
+}

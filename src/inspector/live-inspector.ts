@@ -1,3 +1,4 @@
+import { redactForOutput } from '../ingestion/redact-output';
 import type { ConnectionString } from '../ingestion/connection-string';
 import type { ExchangeLogLine } from '../model/log-line';
 import type { LocalRoute } from '../proxy/local-endpoints';
@@ -71,7 +72,8 @@ export function liveInspector(options: LiveInspectorOptions): LiveInspector {
     write(line: ExchangeLogLine) {
       const level = levelOf(line.exchange, line.findings);
       const keep = bodies === 'all' || (bodies === 'failures' && level !== 'info');
-      const kept = keep ? line : { ...line, exchange: withoutBodyText(line.exchange) };
+      // The page shows what the log shows: the same output redaction as every other output.
+      const kept = redactForOutput(keep ? line : { ...line, exchange: withoutBodyText(line.exchange) });
       const stored = history.add(kept);
       builder.addRecord({ ...kept, level, time: line.exchange.startedAt });
       report = undefined;

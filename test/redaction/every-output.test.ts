@@ -17,8 +17,17 @@ const HOST = 'westus-0.in.applicationinsights.azure.com';
 /**
  * The secret corpus through a real proxy run: every secret shape × every place it can sit, and
  * then every output the proxy has: stdout (JSON), the log file, the live HAR, the HAR made from
- * the log, the report (text, markdown, JSON) and the readable view. Zero hits allowed.
+ * the log, the report (text, markdown, JSON), the readable view and the inspector page's data
+ * (its session list and every session's detail, as the browser gets them). Zero hits allowed.
  */
+async function pageData(port: number): Promise<string> {
+  const get = async (p: string) => (await fetch(`http://127.0.0.1:${port}${p}`)).text();
+  const list = await get('/api/sessions');
+  const rows = (JSON.parse(list) as { rows: { seq: number }[] }).rows;
+  const details = await Promise.all(rows.map((r) => get(`/api/sessions/${r.seq}`)));
+  return [list, ...details].join('\n');
+}
+
 describe('no secret reaches any output (generated corpus)', () => {
   const tmp = tempDir('aiproxy-corpus-');
   const logFile = path.join(tmp.dir, 'proxy.log');
@@ -48,6 +57,7 @@ describe('no secret reaches any output (generated corpus)', () => {
       logFile,
       logBodies: 'all',
       sinks: [new HarFileSink(liveHar, 'all')],
+      inspector: { ui: true, history: 1000 },
     });
     for (const [i, r] of requests.entries()) {
       const reply = await httpsViaProxy({
@@ -64,6 +74,7 @@ describe('no secret reaches any output (generated corpus)', () => {
     }
     await proxy.waitForExchanges(requests.length, 60_000);
     outputs.stdout = proxy.raw();
+    outputs.page = await pageData(proxy.port);
     await proxy.close();
     outputs.logFile = readFileSync(logFile, 'utf8');
     outputs.liveHar = readFileSync(liveHar, 'utf8');
@@ -97,6 +108,9 @@ describe('no secret reaches any output (generated corpus)', () => {
     expect(harSchemaErrors(JSON.parse(outputs.harFromLog!))).toEqual([]);
     expect(outputs.logFile!.split('\n').filter(Boolean).length).toBeGreaterThan(requests.length);
     expect(outputs.reportText).toContain(HOST);
+    expect((JSON.parse(outputs.page!.split('\n')[0]!) as { rows: unknown[] }).rows).toHaveLength(
+      requests.length,
+    );
     // The startup line's settings stay copy-pasteable (a public default is not a secret).
     expect(outputs.stdout).toContain('-Djavax.net.ssl.trustStorePassword=changeit');
     // What the log shows instead of a secret is there.
@@ -113,6 +127,7 @@ describe('no secret reaches any output (generated corpus)', () => {
     'reportMarkdown',
     'reportJson',
     'pretty',
+    'page',
   ])('%s: zero secrets', (output) => {
     expect(outputs[output]).toBeTruthy();
     expect(leaksIn(outputs[output]!, shapes)).toEqual([]);

@@ -147,6 +147,19 @@ function freePort(): Promise<number> {
     expect(lines.some((l) => l.level === 'warn' && /--advertise-host/.test(l.msg))).toBe(true);
   });
 
+  it('ships the inspector page (built into dist/web), off on 0.0.0.0 without --proxy-auth, and says why', async () => {
+    const files = (await podman(['exec', id, 'ls', '/app/dist/web'])).stdout.split('\n');
+    expect(files).toEqual(expect.arrayContaining(['index.html', 'app.js', 'app.css']));
+    const lines = (await podman(['logs', id])).stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
+    expect(lines.some((l) => l.level === 'warn' && l.inspector === null && /--proxy-auth/.test(l.msg))).toBe(
+      true,
+    );
+    expect((await plainViaProxy(port, '/api/sessions')).status).toBe(404);
+  });
+
   it('the proxy process (PID 1) is not root', async () => {
     const status = (await podman(['exec', id, 'cat', '/proc/1/status'])).stdout;
     const uids = status.match(/^Uid:\s+(\d+)\s+(\d+)/m)!;

@@ -18,6 +18,7 @@ import { ResolveMap } from './resolve-map';
 import type { ScopeMatcher } from './scope';
 import { terminateTls } from './tls-terminator';
 import { PlainUpstreamAgent, UpstreamAgent } from './upstream-agent';
+import { dropUnwritableHeaders, printable, safeReasonPhrase } from './peer-values';
 
 export interface ProxyServerOptions {
   host: string;
@@ -65,6 +66,7 @@ const HOP_BY_HOP = [
 ];
 const ORIGINAL_URL = Symbol('originalUrl');
 const LIVE = Symbol('liveExchange');
+const TARGET = Symbol('target');
 
 /** Removes hop-by-hop headers (and those named in Connection) from a header object, in place. */
 function stripHopByHop(headers: Record<string, unknown>, keepTransferEncoding: boolean): void {
@@ -435,7 +437,39 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       req.on('data', (chunk: Buffer) => tap.push(chunk));
     }
     this.counters.exchanges += 1;
-    cb();
+    ctx[TARGET] = target;
+    // The library builds the upstream request right after this callback, synchronously: a value
+    // from the client that http.request() refuses becomes a 400 for this request, not a crash.
+    try {
+      cb();
+      // A 101 the client never asked for (upgrades do not come this way): Node would leave the
+      // request hanging until the timeout; answer 502 at once.
+      ctx.proxyToServerRequest?.once('upgrade', (_res: IncomingMessage, upstreamSocket: net.Socket) => {
+        upstreamSocket.destroy();
+        this.onLibraryError(
+          'PROXY_TO_SERVER_REQUEST_ERROR',
+          ctx,
+          Object.assign(
+            new Error('upstream switched protocols (101) on a request that asked for no upgrade'),
+            {
+              code: 'UPSTREAM_UNEXPECTED_UPGRADE',
+            },
+          ),
+        );
+      });
+    } catch (err) {
+      clearTimeout(timer);
+      this.emit('notice', {
+        level: 'warn',
+        msg: 'request refused: a value in it cannot be sent upstream (400)',
+        target: formatHostPort(target),
+        error: printable((err as Error).message),
+      });
+      if (!res.headersSent) {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.end('appinsights-auth-proxy: the request holds a value that cannot be sent upstream\n');
+      }
+    }
   }
 
   private onResponse(ctx: any, cb: (err?: Error) => void): void {
@@ -460,11 +494,30 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   private onResponseHeaders(ctx: any, cb: (err?: Error) => void): void {
     const upstreamRes: IncomingMessage = ctx.serverToProxyResponse;
     const res: ServerResponse = ctx.proxyToClientResponse;
-    // Keep the service's own reason phrase ("Authentication not supported" matters to SDKs).
-    if (upstreamRes.statusMessage) res.statusMessage = upstreamRes.statusMessage;
+    // Keep the service's own reason phrase ("Authentication not supported" matters to SDKs),
+    // unless it holds bytes Node cannot write (a hostile upstream would crash the write).
+    const status = upstreamRes.statusCode ?? 502;
+    const { reason, replaced } = safeReasonPhrase(status, upstreamRes.statusMessage);
+    res.statusMessage = reason;
     // Framing and connection management are per hop: Node sets them for the client's connection.
     stripHopByHop(upstreamRes.headers, false);
-    cb();
+    const dropped = dropUnwritableHeaders(upstreamRes.headers);
+    if (replaced || dropped.length > 0) {
+      this.emit('notice', {
+        level: 'warn',
+        msg: 'upstream response held bytes that cannot be relayed; sanitised',
+        upstream: formatHostPort(ctx[TARGET] ?? { host: '?', port: 0 }),
+        ...(replaced ? { reasonPhrase: printable(upstreamRes.statusMessage ?? '') } : {}),
+        ...(dropped.length > 0 ? { droppedHeaders: dropped } : {}),
+      });
+    }
+    // The library writes the head right after this callback, synchronously: a throw there (any
+    // value we did not foresee) must become a 502 for this exchange, not an uncaught exception.
+    try {
+      cb();
+    } catch (err) {
+      this.onLibraryError('PEER_VALUE_ERROR', ctx, err as Error);
+    }
   }
 
   private finish(live: LiveExchange, ctx: any): void {

@@ -22,6 +22,8 @@ import { ScopeMatcher } from '../proxy/scope';
 import { type ExchangeSink, type LogBodies, logSink } from '../sinks/exchange-sink';
 import { createLogger, type LogFormat, routeConsole } from '../sinks/logger';
 import { UsageError } from './usage-error';
+import { checkUpstreamProxy } from './start-flags';
+import { isLoopbackHost } from '../proxy/exposure';
 
 export interface RunProxyOptions {
   host: string;
@@ -44,6 +46,8 @@ export interface RunProxyOptions {
   logBodies?: LogBodies;
   expectEntra: boolean;
   proxyAuth?: string;
+  /** Let clients that are not local reach loopback and link-local destinations. */
+  allowPrivateDestinations?: boolean;
   analysis: boolean;
   /** Create a new CA without Name Constraints (default: constrained to the intercepted domains). */
   caUnconstrained?: boolean;
@@ -114,13 +118,7 @@ export function javaFlags(host: string, port: number, caDir: string): string {
 export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> {
   const connectionStrings = options.connectionString.filter(Boolean).map(parseConnectionString);
   const upstreamCa = readCaFiles(options.upstreamCa);
-  if (options.upstreamProxy) {
-    try {
-      new URL(options.upstreamProxy);
-    } catch {
-      throw new UsageError(`--upstream-proxy "${options.upstreamProxy}" is not a URL like http://host:port`);
-    }
-  }
+  checkUpstreamProxy(options.upstreamProxy);
   if (options.proxyAuth !== undefined && !options.proxyAuth.includes(':')) {
     throw new UsageError('--proxy-auth takes USER:PASS');
   }
@@ -161,6 +159,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     idleTimeoutMs: options.idleTimeout,
     maxCaptureBytes: options.maxCaptureBytes,
     proxyAuth: options.proxyAuth,
+    allowPrivateDestinations: options.allowPrivateDestinations,
     capture: options.analysis,
     localRoutes: options.localRoutes,
   });
@@ -207,7 +206,15 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE')
       throw new UsageError(`port ${options.port} on ${options.host} is already in use (--port)`);
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EACCES')
+      throw new UsageError(`cannot listen on ${options.host}:${options.port} (--host/--port): ${e.code}`);
     throw err;
+  }
+  if (!isLoopbackHost(address.host) && !options.proxyAuth) {
+    logger.warn(
+      { exposure: { host: address.host, proxyAuth: false } },
+      `listening on ${address.host} without --proxy-auth: anyone who can reach this port can use the proxy. Clients from other machines are refused loopback and link-local destinations${options.allowPrivateDestinations ? ' (not now: --allow-private-destinations)' : ''}.`,
+    );
   }
   if (options.upstreamInsecure) {
     logger.warn(

@@ -2,6 +2,7 @@ import './mitm-patches';
 import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type net from 'node:net';
+import os from 'node:os';
 import type tls from 'node:tls';
 import { Proxy as MitmProxy } from 'http-mitm-proxy';
 import type { CertificateAuthority } from '../certs/ca';
@@ -18,6 +19,14 @@ import { ResolveMap } from './resolve-map';
 import type { ScopeMatcher } from './scope';
 import { terminateTls } from './tls-terminator';
 import { PlainUpstreamAgent, UpstreamAgent } from './upstream-agent';
+import {
+  type DestinationPolicy,
+  guardedLookup,
+  isLocalClient,
+  isLoopbackAddress,
+  refusedDestination,
+} from './exposure';
+import { answerRaw, handleUpgrade } from './upgrade-handler';
 import { dropUnwritableHeaders, printable, safeReasonPhrase } from './peer-values';
 
 export interface ProxyServerOptions {
@@ -33,6 +42,8 @@ export interface ProxyServerOptions {
   idleTimeoutMs: number;
   maxCaptureBytes: number;
   proxyAuth?: string;
+  /** Let clients that are not local reach loopback and link-local destinations (off by default). */
+  allowPrivateDestinations?: boolean;
   /** Capture intercepted exchanges (off: relay only, for measuring the analysis' cost). */
   capture: boolean;
   /** Extra pages and data endpoints on the proxy's own address (tried before the built-ins). */
@@ -53,6 +64,8 @@ interface TunnelInfo {
   scope: Scope;
   connect: { target: string; httpVersion: string };
   client: { address: string; port?: number };
+  /** The client connected from a loopback address. */
+  local: boolean;
 }
 
 const HOP_BY_HOP = [
@@ -99,6 +112,7 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   private readonly httpsAgent: UpstreamAgent;
   private readonly httpAgent: PlainUpstreamAgent;
   private readonly authorized: ReturnType<typeof makeProxyAuthCheck>;
+  private readonly destinations: DestinationPolicy;
   private issuer?: LeafIssuer;
   private readonly startedAt = Date.now();
   readonly counters = { exchanges: 0, tunnels: 0, tlsFailures: 0, rejectedConnects: 0 };
@@ -118,6 +132,7 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     this.httpsAgent = new UpstreamAgent(upstream);
     this.httpAgent = new PlainUpstreamAgent(upstream);
     this.authorized = makeProxyAuthCheck(options.proxyAuth);
+    this.destinations = { allowPrivate: options.allowPrivateDestinations ?? false, resolve: this.resolveMap };
   }
 
   async start(): Promise<{ host: string; port: number }> {
@@ -154,6 +169,26 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     // alone is only checked every 30 s by Node).
     server.timeout = this.options.idleTimeoutMs;
     server.on('connection', (socket: net.Socket) => this.track(socket));
+    // Upgrades are ours: the library's WebSocket handler skipped credentials, scope and the loop check.
+    server.removeAllListeners('upgrade');
+    server.on('upgrade', (req: IncomingMessage, socket: net.Socket, head: Buffer) => {
+      handleUpgrade(this.upgradeContext(), req, socket, head).catch(() => socket.destroy());
+    });
+    // Inside an intercepted tunnel: no intercepted service speaks WebSocket; say so.
+    this.innerServer.on('upgrade', (req: IncomingMessage, socket: net.Socket) => {
+      const tunnel = this.tunnels.get(socket);
+      answerRaw(
+        socket,
+        '501 Not Implemented',
+        'upgrades inside an intercepted host are not relayed; Azure Monitor ingestion needs no WebSocket',
+      );
+      this.emit('notice', {
+        level: 'warn',
+        msg: `refused ${printable(String(req.headers.upgrade ?? ''), 40)} upgrade inside an intercepted host (501)`,
+        target: tunnel ? formatHostPort(tunnel.target) : undefined,
+        client: tunnel?.client.address,
+      });
+    });
     // Remember the request target as sent: the library rewrites absolute-form URLs before our hooks.
     server.prependListener('request', (req: IncomingMessage) => {
       (req as any)[ORIGINAL_URL] = req.url;
@@ -161,6 +196,21 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     const addr = server.address() as net.AddressInfo;
     this.address = { host: this.options.host, port: addr.port };
     return this.address;
+  }
+
+  private upgradeContext() {
+    return {
+      authorized: this.authorized,
+      isSelf: (t: HostPort) => this.isSelf(t),
+      inScope: (host: string) => this.options.scope.scopeOf(host) !== undefined,
+      destinations: this.destinations,
+      resolve: this.resolveMap,
+      upstreamProxy: this.upstreamProxy,
+      upstreamTimeoutMs: this.options.upstreamTimeoutMs,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      notice: (n: ProxyServerEvents['notice'][0]) => this.emit('notice', n),
+      tunnel: (t: TunnelStats & { client: string }) => this.emit('tunnel', t),
+    };
   }
 
   private track(socket: net.Socket): void {
@@ -209,24 +259,52 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       socket.end('HTTP/1.1 508 Loop Detected\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    const local = isLocalClient(socket.remoteAddress);
+    refusedDestination(target, local, this.destinations).then(
+      (refused) => {
+        if (!refused) {
+          this.acceptConnect(req, socket, head, target, { ...client, local });
+          return;
+        }
+        this.counters.rejectedConnects += 1;
+        answerRaw(socket, '403 Forbidden', refused.message);
+        this.emit('notice', {
+          level: 'warn',
+          msg: 'refused CONNECT to a private destination (403)',
+          target: formatHostPort(target),
+          client: client.address,
+        });
+      },
+      () => socket.destroy(),
+    );
+  }
+
+  private acceptConnect(
+    req: IncomingMessage,
+    socket: net.Socket,
+    head: Buffer,
+    target: HostPort,
+    client: TunnelInfo['client'] & { local: boolean },
+  ): void {
+    const { local, ...clientAddress } = client;
     socket.setNoDelay(true);
     socket.setTimeout(this.options.idleTimeoutMs, () => socket.destroy());
     const scope = this.options.scope.scopeOf(target.host);
     const connect = { target: formatHostPort(target), httpVersion: req.httpVersion };
     if (!scope) {
-      this.openBlindTunnel(socket, head, target, client, true);
+      this.openBlindTunnel(socket, head, target, clientAddress, true, local);
       return;
     }
     socket.write(`HTTP/${req.httpVersion === '1.0' ? '1.0' : '1.1'} 200 Connection established\r\n\r\n`);
     const withFirstBytes = (first: Buffer) => {
       if (!isTlsClientHello(first[0])) {
         // Not TLS: relay it untouched rather than guess at a protocol.
-        this.openBlindTunnel(socket, first, target, client, false);
+        this.openBlindTunnel(socket, first, target, clientAddress, false, local);
         return;
       }
       socket.pause();
       socket.unshift(first);
-      this.intercept(socket, { target, scope, connect, client });
+      this.intercept(socket, { target, scope, connect, client: clientAddress, local });
     };
     if (head.length > 0) withFirstBytes(head);
     else socket.once('data', withFirstBytes);
@@ -275,9 +353,16 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     target: HostPort,
     client: { address: string },
     answerConnect: boolean,
+    local: boolean,
   ): void {
     const stats: TunnelStats = { target, bytesUp: 0, bytesDown: 0, start: Date.now() };
-    openTunnelUpstream(target, this.resolveMap, this.upstreamProxy, this.options.upstreamTimeoutMs).then(
+    openTunnelUpstream(
+      target,
+      this.resolveMap,
+      this.upstreamProxy,
+      this.options.upstreamTimeoutMs,
+      this.guardFor(local),
+    ).then(
       (upstream) => {
         this.counters.tunnels += 1;
         if (socket.destroyed) {
@@ -318,12 +403,19 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     });
   }
 
+  /** The lookup for a client's upstream connections: guarded unless local (or allowed). */
+  private guardFor(local: boolean): typeof guardedLookup | undefined {
+    return local || this.destinations.allowPrivate ? undefined : guardedLookup;
+  }
+
   private isSelf(target: HostPort): boolean {
     if (!this.address || target.port !== this.address.port) return false;
     const h = target.host;
-    return (
-      h === this.address.host || h === 'localhost' || h === '127.0.0.1' || h === '::1' || h === '0.0.0.0'
-    );
+    if (h === this.address.host || h === 'localhost' || isLoopbackAddress(h) || h === '0.0.0.0' || h === '::')
+      return true;
+    // Listening on every interface: any address of this machine reaches us too.
+    const any = this.address.host === '0.0.0.0' || this.address.host === '::';
+    return any && Object.values(os.networkInterfaces()).some((list) => list?.some((i) => i.address === h));
   }
 
   // ---- Requests --------------------------------------------------------------------------
@@ -331,7 +423,6 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   private onRequest(ctx: any, cb: (err?: Error) => void): void {
     const req: IncomingMessage = ctx.clientToProxyRequest;
     const res: ServerResponse = ctx.proxyToClientResponse;
-    const options = ctx.proxyToServerRequestOptions;
     let scheme: 'https' | 'http';
     let target: HostPort;
     let path: string;
@@ -385,13 +476,56 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       // Absolute-form https:// in clear (legacy Node SDK): we make the TLS connection upstream.
       ctx.isSSL = scheme === 'https';
       scope = this.options.scope.scopeOf(target.host);
+      const local = isLocalClient(req.socket.remoteAddress);
+      if (!local && !this.destinations.allowPrivate) {
+        const to = target;
+        refusedDestination(to, local, this.destinations).then(
+          (refused) => {
+            if (!refused) {
+              this.forward(ctx, cb, { scheme, target: to, path, scope, local });
+              return;
+            }
+            this.emit('notice', {
+              level: 'warn',
+              msg: 'refused a request to a private destination (403)',
+              target: formatHostPort(to),
+              client: req.socket.remoteAddress,
+            });
+            res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+            res.end(`appinsights-auth-proxy: ${refused.message}\n`);
+          },
+          (err: Error) => cb(err),
+        );
+        return;
+      }
     }
+    this.forward(ctx, cb, { scheme, target, path, scope, tunnel, local: tunnel?.local ?? true });
+  }
 
+  /** Sets up the upstream request of an exchange the proxy relays, and its capture. */
+  private forward(
+    ctx: any,
+    cb: (err?: Error) => void,
+    route: {
+      scheme: 'https' | 'http';
+      target: HostPort;
+      path: string;
+      scope?: Scope;
+      tunnel?: TunnelInfo;
+      local: boolean;
+    },
+  ): void {
+    const { scheme, target, path, scope, tunnel } = route;
+    const req: IncomingMessage = ctx.clientToProxyRequest;
+    const res: ServerResponse = ctx.proxyToClientResponse;
+    const options = ctx.proxyToServerRequestOptions;
     options.host = target.host;
     options.port = target.port;
     options.path = path;
     options.agent = scheme === 'https' ? this.httpsAgent : this.httpAgent;
     if (scheme === 'https') options.servername = target.host;
+    const lookup = this.guardFor(route.local);
+    if (lookup) options.lookup = lookup;
     stripHopByHop(options.headers, true);
 
     // Upstream timeout: from the request's start to the response headers.

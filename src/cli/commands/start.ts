@@ -1,126 +1,159 @@
 import type { Argv, CommandModule } from 'yargs';
 import { RUN_PROXY_DEFAULTS, runProxy } from '../run-proxy';
 import { viewSinks } from '../view-sinks';
+import {
+  checkListenHost,
+  checkResolveRules,
+  checkUpstreamProxy,
+  MAX_TIMER_MS,
+  proxyCredentials,
+  singleString,
+  wholeNumber,
+} from '../start-flags';
+import { isLoopbackHost } from '../../proxy/exposure';
 
 /** Flags of `start`, each also settable as AIPROXY_<FLAG> (see main.ts). */
 export function startOptions(cli: Argv) {
-  return cli
-    .option('host', {
-      type: 'string',
-      default: RUN_PROXY_DEFAULTS.host,
-      describe: 'Address to listen on (0.0.0.0 in a container)',
-    })
-    .option('port', {
-      type: 'number',
-      default: RUN_PROXY_DEFAULTS.port,
-      describe: "Port to listen on (Fiddler's)",
-    })
-    .option('ca-dir', {
-      type: 'string',
-      default: RUN_PROXY_DEFAULTS.caDir,
-      describe: 'Where the CA lives (created on first start)',
-    })
-    .option('connection-string', {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe:
-        'Application Insights connection string (repeatable); its hosts are intercepted and checked. Also read from APPLICATIONINSIGHTS_CONNECTION_STRING',
-    })
-    .option('intercept', {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe: 'Also decrypt these hosts ("*.example.com" for sub-domains)',
-    })
-    .option('no-intercept', {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe: 'Never decrypt these hosts (tunnel them)',
-    })
-    .option('resolve', {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe: 'HOST[:PORT]=ADDRESS:PORT: connect there, keep the name for SNI and Host (like curl)',
-    })
-    .option('upstream-ca', {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe: 'Extra PEM roots to trust upstream (corporate proxy, local fake)',
-    })
-    .option('upstream-insecure', {
-      type: 'boolean',
-      default: false,
-      describe: 'Do not verify upstream certificates (emergencies only)',
-    })
-    .option('upstream-proxy', {
-      type: 'string',
-      describe: 'Chain through this HTTP proxy (http://[user:pass@]host:port)',
-    })
-    .option('upstream-timeout', {
-      type: 'number',
-      default: RUN_PROXY_DEFAULTS.upstreamTimeout,
-      describe: 'Milliseconds to wait for upstream response headers (504 after)',
-    })
-    .option('idle-timeout', {
-      type: 'number',
-      default: RUN_PROXY_DEFAULTS.idleTimeout,
-      describe: 'Milliseconds an idle client connection or tunnel is kept',
-    })
-    .option('max-capture-bytes', {
-      type: 'number',
-      default: RUN_PROXY_DEFAULTS.maxCaptureBytes,
-      describe: 'Bytes of each body kept for analysis (before and after decompression)',
-    })
-    .option('log-format', {
-      choices: ['json', 'pretty'] as const,
-      default: process.stdout.isTTY ? ('pretty' as const) : ('json' as const),
-      describe: 'json lines, or the readable view',
-    })
-    .option('log-file', { type: 'string', describe: 'Also write JSON lines to this file' })
-    .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const })
-    .option('log-bodies', {
-      choices: ['failures', 'all', 'none'] as const,
-      default: 'failures' as const,
-      describe: 'Which exchanges keep their (redacted) body text in the log',
-    })
-    .option('expect-entra', {
-      type: 'boolean',
-      default: false,
-      describe: 'The resource has local auth disabled: warn before the service answers',
-    })
-    .option('ca-unconstrained', {
-      type: 'boolean',
-      default: false,
-      describe: 'Create a new CA without Name Constraints (it could then vouch for any site)',
-    })
-    .option('har', {
-      type: 'string',
-      describe: 'Also write every exchange to this HAR 1.2 file (completed on stop)',
-    })
-    .option('only-findings', {
-      type: 'boolean',
-      default: false,
-      describe: 'Readable view: hide healthy exchanges',
-    })
-    .option('color', {
-      type: 'boolean',
-      describe: 'Readable view: colours (default: when stdout is a terminal)',
-    })
-    .option('summary', {
-      type: 'boolean',
-      default: true,
-      describe: 'Print a summary report to stderr on stop (--summary false: none)',
-    })
-    .option('proxy-auth', { type: 'string', describe: 'Require Proxy-Authorization Basic USER:PASS' })
-    .option('analysis', {
-      type: 'boolean',
-      default: true,
-      describe: 'Capture, analyse and log exchanges (false: relay only)',
-    });
+  return (
+    cli
+      .option('host', {
+        type: 'string',
+        default: RUN_PROXY_DEFAULTS.host,
+        describe: 'Address to listen on (0.0.0.0 in a container)',
+        coerce: singleString('host'),
+      })
+      // Numbers are read as text and checked by wholeNumber(): yargs' number type turns "abc" into NaN.
+      .option('port', {
+        type: 'string',
+        default: RUN_PROXY_DEFAULTS.port,
+        describe: "Port to listen on (Fiddler's)",
+        coerce: wholeNumber('port', 0, 65535),
+      })
+      .option('ca-dir', {
+        type: 'string',
+        default: RUN_PROXY_DEFAULTS.caDir,
+        describe: 'Where the CA lives (created on first start)',
+      })
+      .option('connection-string', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe:
+          'Application Insights connection string (repeatable); its hosts are intercepted and checked. Also read from APPLICATIONINSIGHTS_CONNECTION_STRING',
+      })
+      .option('intercept', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'Also decrypt these hosts ("*.example.com" for sub-domains)',
+      })
+      .option('no-intercept', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'Never decrypt these hosts (tunnel them)',
+      })
+      .option('resolve', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'HOST[:PORT]=ADDRESS:PORT: connect there, keep the name for SNI and Host (like curl)',
+      })
+      .option('upstream-ca', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'Extra PEM roots to trust upstream (corporate proxy, local fake)',
+      })
+      .option('upstream-insecure', {
+        type: 'boolean',
+        default: false,
+        describe: 'Do not verify upstream certificates (emergencies only)',
+      })
+      .option('upstream-proxy', {
+        type: 'string',
+        describe: 'Chain through this HTTP proxy (http://[user:pass@]host:port)',
+        coerce: singleString('upstream-proxy'),
+      })
+      .option('upstream-timeout', {
+        type: 'string',
+        default: RUN_PROXY_DEFAULTS.upstreamTimeout,
+        describe: 'Milliseconds to wait for upstream response headers (504 after)',
+        coerce: wholeNumber('upstream-timeout', 1, MAX_TIMER_MS),
+      })
+      .option('idle-timeout', {
+        type: 'string',
+        default: RUN_PROXY_DEFAULTS.idleTimeout,
+        describe: 'Milliseconds an idle client connection or tunnel is kept',
+        coerce: wholeNumber('idle-timeout', 1, MAX_TIMER_MS),
+      })
+      .option('max-capture-bytes', {
+        type: 'string',
+        default: RUN_PROXY_DEFAULTS.maxCaptureBytes,
+        describe: 'Bytes of each body kept for analysis (before and after decompression)',
+        coerce: wholeNumber('max-capture-bytes', 0, 2 ** 30),
+      })
+      .option('log-format', {
+        choices: ['json', 'pretty'] as const,
+        default: process.stdout.isTTY ? ('pretty' as const) : ('json' as const),
+        describe: 'json lines, or the readable view',
+      })
+      .option('log-file', { type: 'string', describe: 'Also write JSON lines to this file' })
+      .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const })
+      .option('log-bodies', {
+        choices: ['failures', 'all', 'none'] as const,
+        default: 'failures' as const,
+        describe: 'Which exchanges keep their (redacted) body text in the log',
+      })
+      .option('expect-entra', {
+        type: 'boolean',
+        default: false,
+        describe: 'The resource has local auth disabled: warn before the service answers',
+      })
+      .option('ca-unconstrained', {
+        type: 'boolean',
+        default: false,
+        describe: 'Create a new CA without Name Constraints (it could then vouch for any site)',
+      })
+      .option('har', {
+        type: 'string',
+        describe: 'Also write every exchange to this HAR 1.2 file (completed on stop)',
+      })
+      .option('only-findings', {
+        type: 'boolean',
+        default: false,
+        describe: 'Readable view: hide healthy exchanges',
+      })
+      .option('color', {
+        type: 'boolean',
+        describe: 'Readable view: colours (default: when stdout is a terminal)',
+      })
+      .option('summary', {
+        type: 'boolean',
+        default: true,
+        describe: 'Print a summary report to stderr on stop (--summary false: none)',
+      })
+      .option('proxy-auth', {
+        type: 'string',
+        describe: 'Require Proxy-Authorization Basic USER:PASS (AIPROXY_PROXY_AUTH keeps it out of ps)',
+        coerce: singleString('proxy-auth'),
+      })
+      .option('proxy-auth-file', {
+        type: 'string',
+        describe: 'Read USER:PASS for --proxy-auth from the first line of this file',
+        coerce: singleString('proxy-auth-file'),
+      })
+      .option('allow-private-destinations', {
+        type: 'boolean',
+        default: false,
+        describe: 'Let clients from other machines reach loopback and link-local addresses (169.254.169.254)',
+      })
+      .option('analysis', {
+        type: 'boolean',
+        default: true,
+        describe: 'Capture, analyse and log exchanges (false: relay only)',
+      })
+  );
 }
 
 type StartArgs = Awaited<ReturnType<typeof startOptions>['argv']>;
@@ -131,17 +164,19 @@ export const startCommand: CommandModule<object, StartArgs> = {
   builder: (cli) => startOptions(cli) as unknown as Argv<StartArgs>,
   handler: async (args) => {
     const fromEnv = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
+    const host = checkListenHost(args.host ?? RUN_PROXY_DEFAULTS.host);
+    const proxyAuth = proxyCredentials(args['proxy-auth'], args['proxy-auth-file']);
     const running = await runProxy({
-      host: args.host,
+      host,
       port: args.port,
       caDir: args['ca-dir'],
       connectionString: [...args['connection-string'], ...(fromEnv ? [fromEnv] : [])],
       intercept: args.intercept,
       noIntercept: args['no-intercept'],
-      resolve: args.resolve,
+      resolve: checkResolveRules(args.resolve),
       upstreamCa: args['upstream-ca'],
       upstreamInsecure: args['upstream-insecure'],
-      upstreamProxy: args['upstream-proxy'],
+      upstreamProxy: checkUpstreamProxy(args['upstream-proxy']),
       upstreamTimeout: args['upstream-timeout'],
       idleTimeout: args['idle-timeout'],
       maxCaptureBytes: args['max-capture-bytes'],
@@ -150,12 +185,19 @@ export const startCommand: CommandModule<object, StartArgs> = {
       logLevel: args['log-level'],
       logBodies: args['log-bodies'],
       expectEntra: args['expect-entra'],
-      proxyAuth: args['proxy-auth'],
+      proxyAuth,
+      allowPrivateDestinations: args['allow-private-destinations'],
       analysis: args.analysis,
       ...viewSinks(args),
       caUnconstrained: args['ca-unconstrained'],
       writeTruststore: true,
     });
+    if (!isLoopbackHost(host) && !proxyAuth) {
+      // Loud, on stderr too: the JSON log on stdout often goes to a file nobody reads at start.
+      process.stderr.write(
+        `appinsights-auth-proxy: WARNING: listening on ${host} without --proxy-auth: anyone who can reach this port can use the proxy. Set --proxy-auth-file or AIPROXY_PROXY_AUTH.\n`,
+      );
+    }
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -323,17 +323,16 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
         this.tunnels.set(tlsSocket, info);
         this.innerServer.emit('connection', tlsSocket);
       },
-      (error) => this.reportHandshakeFailure(info, error),
+      (error, startedAt) => this.reportHandshakeFailure(info, error, startedAt),
     );
   }
 
-  private reportHandshakeFailure(info: TunnelInfo, error: ExchangeError): void {
+  private reportHandshakeFailure(info: TunnelInfo, error: ExchangeError, startedAt: number): void {
     this.counters.tlsFailures += 1;
-    const now = Date.now();
     this.emit('exchange', {
       id: nextExchangeId(),
-      start: now,
-      end: now,
+      start: startedAt,
+      end: Date.now(),
       client: info.client,
       connect: info.connect,
       scope: info.scope,

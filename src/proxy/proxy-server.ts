@@ -222,6 +222,16 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     return this.sockets.size;
   }
 
+  /** Upstream connections held by the pools (in use or idle, kept for reuse). */
+  get upstreamPoolSockets(): number {
+    let n = 0;
+    for (const agent of [this.httpsAgent, this.httpAgent]) {
+      for (const list of [...Object.values(agent.sockets), ...Object.values(agent.freeSockets)])
+        n += list?.length ?? 0;
+    }
+    return n;
+  }
+
   get listening(): string {
     return this.address ? formatHostPort(this.address) : '(not listening)';
   }

@@ -84,6 +84,8 @@ export const guardedLookup: net.LookupFunction = (hostname, options, callback) =
 export interface DestinationPolicy {
   allowPrivate: boolean;
   resolve: ResolveMap;
+  /** Names are resolved by an --upstream-proxy on its own host: only IP literals are checked here. */
+  namesResolvedUpstream?: boolean;
 }
 
 /**
@@ -103,6 +105,9 @@ export async function refusedDestination(
   if (net.isIP(target.host.replace(/^\[|\]$/g, ''))) {
     return isPrivateDestination(target.host) ? new DestinationRefused(target.host) : undefined;
   }
+  if (target.host.toLowerCase().replace(/\.$/, '') === 'localhost')
+    return new DestinationRefused(target.host);
+  if (policy.namesResolvedUpstream) return undefined;
   return new Promise((resolve) => {
     guardedLookup(target.host, { all: true }, (err) =>
       resolve(err instanceof DestinationRefused ? err : undefined),

@@ -132,7 +132,11 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     this.httpsAgent = new UpstreamAgent(upstream);
     this.httpAgent = new PlainUpstreamAgent(upstream);
     this.authorized = makeProxyAuthCheck(options.proxyAuth);
-    this.destinations = { allowPrivate: options.allowPrivateDestinations ?? false, resolve: this.resolveMap };
+    this.destinations = {
+      allowPrivate: options.allowPrivateDestinations ?? false,
+      resolve: this.resolveMap,
+      namesResolvedUpstream: this.upstreamProxy !== undefined,
+    };
   }
 
   async start(): Promise<{ host: string; port: number }> {

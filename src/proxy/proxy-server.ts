@@ -3,21 +3,19 @@ import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
-import type tls from 'node:tls';
 import { Proxy as MitmProxy } from 'http-mitm-proxy';
 import type { CertificateAuthority } from '../certs/ca';
 import { LeafIssuer } from '../certs/leaf-issuer';
-import type { ExchangeError, Scope } from '../model/exchange';
-import { openTunnelUpstream, spliceSockets, type TunnelStats } from './blind-tunnel';
+import type { Scope } from '../model/exchange';
+import type { TunnelStats } from './blind-tunnel';
 import { BodyTap } from './body-tap';
-import { formatHostPort, type HostPort, parseConnectTarget } from './connect-target';
+import { formatHostPort, type HostPort } from './connect-target';
 import { classifyUpstreamError } from './error-kind';
 import { type LiveExchange, nextExchangeId } from './live-exchange';
 import { answerLocally, type LocalRoute } from './local-endpoints';
-import { makeProxyAuthCheck, PROXY_AUTH_REQUIRED } from './proxy-auth';
+import { makeProxyAuthCheck } from './proxy-auth';
 import { ResolveMap } from './resolve-map';
 import type { ScopeMatcher } from './scope';
-import { terminateTls } from './tls-terminator';
 import { PlainUpstreamAgent, UpstreamAgent } from './upstream-agent';
 import {
   type DestinationPolicy,
@@ -27,6 +25,7 @@ import {
   refusedDestination,
 } from './exposure';
 import { answerRaw, handleUpgrade } from './upgrade-handler';
+import { ConnectFrontDoor, type FrontDoorContext, type TunnelInfo } from './connect-front-door';
 import { dropUnwritableHeaders, printable, safeReasonPhrase } from './peer-values';
 
 export interface ProxyServerOptions {
@@ -59,15 +58,6 @@ export interface ProxyServerEvents {
   notice: [{ level: 'debug' | 'info' | 'warn' | 'error'; msg: string; [k: string]: unknown }];
 }
 
-interface TunnelInfo {
-  target: HostPort;
-  scope: Scope;
-  connect: { target: string; httpVersion: string };
-  client: { address: string; port?: number };
-  /** The client connected from a loopback address. */
-  local: boolean;
-}
-
 const HOP_BY_HOP = [
   'connection',
   'keep-alive',
@@ -93,13 +83,9 @@ function stripHopByHop(headers: Record<string, unknown>, keepTransferEncoding: b
   }
 }
 
-function isTlsClientHello(byte: number | undefined): boolean {
-  return byte === 0x16;
-}
-
 /**
- * The proxy: http-mitm-proxy's listener and request/response pipeline, with our CONNECT handling
- * (scope decision, validation, blind tunnels, TLS termination with our CA), our upstream agent,
+ * The proxy: http-mitm-proxy's listener and request/response pipeline, with our CONNECT front
+ * door (connect-front-door.ts), our upgrade handler (upgrade-handler.ts), our upstream agent,
  * and capture taps that only listen. Emits typed events; it never analyses or logs by itself.
  */
 export class ProxyServer extends EventEmitter<ProxyServerEvents> {
@@ -144,7 +130,8 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     const mitm = this.mitm;
     // All of the library's error handling goes through us: no console output, no "504 Proxy Error".
     mitm._onError = (kind: string, ctx: any, err: Error) => this.onLibraryError(kind, ctx, err);
-    mitm.onConnect((req, socket, head) => this.onConnect(req, socket as net.Socket, head));
+    const frontDoor = new ConnectFrontDoor(this.frontDoorContext());
+    mitm.onConnect((req, socket, head) => frontDoor.handle(req, socket as net.Socket, head));
     mitm.onRequest((ctx, cb) => this.onRequest(ctx, cb));
     mitm.onResponse((ctx, cb) => this.onResponse(ctx, cb));
     mitm.onResponseHeaders((ctx, cb) => this.onResponseHeaders(ctx, cb));
@@ -202,6 +189,29 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     return this.address;
   }
 
+  private frontDoorContext(): FrontDoorContext {
+    return {
+      authorized: this.authorized,
+      isSelf: (t) => this.isSelf(t),
+      scopeOf: (host) => this.options.scope.scopeOf(host),
+      destinations: this.destinations,
+      guardFor: (local) => this.guardFor(local),
+      resolve: this.resolveMap,
+      upstreamProxy: this.upstreamProxy,
+      upstreamTimeoutMs: this.options.upstreamTimeoutMs,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      issuer: () => this.issuer!,
+      counters: this.counters,
+      intercepted: (tlsSocket, info) => {
+        this.tunnels.set(tlsSocket, info);
+        this.innerServer.emit('connection', tlsSocket);
+      },
+      exchange: (live) => this.emit('exchange', live),
+      tunnel: (t) => this.emit('tunnel', t),
+      notice: (n) => this.emit('notice', n),
+    };
+  }
+
   private upgradeContext() {
     return {
       authorized: this.authorized,
@@ -238,171 +248,6 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
 
   get listening(): string {
     return this.address ? formatHostPort(this.address) : '(not listening)';
-  }
-
-  // ---- CONNECT ---------------------------------------------------------------------------
-
-  private onConnect(req: IncomingMessage, socket: net.Socket, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
-    const target = parseConnectTarget(req.url);
-    const client = { address: socket.remoteAddress ?? '', port: socket.remotePort };
-    if (!target) {
-      this.counters.rejectedConnects += 1;
-      const body = 'appinsights-auth-proxy: the CONNECT target must be host:port\n';
-      socket.end(
-        `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      this.emit('notice', {
-        level: 'warn',
-        msg: `refused CONNECT to an invalid target`,
-        target: String(req.url).slice(0, 200),
-        client: client.address,
-      });
-      return;
-    }
-    if (!this.authorized(req.headers)) {
-      socket.end(PROXY_AUTH_REQUIRED);
-      this.emit('notice', {
-        level: 'warn',
-        msg: 'CONNECT without valid proxy credentials (407)',
-        client: client.address,
-      });
-      return;
-    }
-    if (this.isSelf(target)) {
-      socket.end('HTTP/1.1 508 Loop Detected\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    const local = isLocalClient(socket.remoteAddress);
-    refusedDestination(target, local, this.destinations).then(
-      (refused) => {
-        if (!refused) {
-          this.acceptConnect(req, socket, head, target, { ...client, local });
-          return;
-        }
-        this.counters.rejectedConnects += 1;
-        answerRaw(socket, '403 Forbidden', refused.message);
-        this.emit('notice', {
-          level: 'warn',
-          msg: 'refused CONNECT to a private destination (403)',
-          target: formatHostPort(target),
-          client: client.address,
-        });
-      },
-      () => socket.destroy(),
-    );
-  }
-
-  private acceptConnect(
-    req: IncomingMessage,
-    socket: net.Socket,
-    head: Buffer,
-    target: HostPort,
-    client: TunnelInfo['client'] & { local: boolean },
-  ): void {
-    const { local, ...clientAddress } = client;
-    socket.setNoDelay(true);
-    socket.setTimeout(this.options.idleTimeoutMs, () => socket.destroy());
-    const scope = this.options.scope.scopeOf(target.host);
-    const connect = { target: formatHostPort(target), httpVersion: req.httpVersion };
-    if (!scope) {
-      this.openBlindTunnel(socket, head, target, clientAddress, true, local);
-      return;
-    }
-    socket.write(`HTTP/${req.httpVersion === '1.0' ? '1.0' : '1.1'} 200 Connection established\r\n\r\n`);
-    const withFirstBytes = (first: Buffer) => {
-      if (!isTlsClientHello(first[0])) {
-        // Not TLS: relay it untouched rather than guess at a protocol.
-        this.openBlindTunnel(socket, first, target, clientAddress, false, local);
-        return;
-      }
-      socket.pause();
-      socket.unshift(first);
-      this.intercept(socket, { target, scope, connect, client: clientAddress, local });
-    };
-    if (head.length > 0) withFirstBytes(head);
-    else socket.once('data', withFirstBytes);
-  }
-
-  private intercept(socket: net.Socket, info: TunnelInfo): void {
-    const issuer = this.issuer!;
-    terminateTls(
-      socket,
-      info.target.host,
-      issuer,
-      (name) => this.options.scope.scopeOf(name) !== undefined,
-      (tlsSocket: tls.TLSSocket) => {
-        // From here the decrypted side's own inactivity timeout (innerServer.timeout) applies.
-        socket.setTimeout(0);
-        this.tunnels.set(tlsSocket, info);
-        this.innerServer.emit('connection', tlsSocket);
-      },
-      (error, startedAt) => this.reportHandshakeFailure(info, error, startedAt),
-    );
-  }
-
-  private reportHandshakeFailure(info: TunnelInfo, error: ExchangeError, startedAt: number): void {
-    this.counters.tlsFailures += 1;
-    this.emit('exchange', {
-      id: nextExchangeId(),
-      start: startedAt,
-      end: Date.now(),
-      client: info.client,
-      connect: info.connect,
-      scope: info.scope,
-      method: 'CONNECT',
-      scheme: 'https',
-      target: info.target,
-      path: '',
-      httpVersion: info.connect.httpVersion,
-      requestHeaders: {},
-      error,
-    });
-  }
-
-  private openBlindTunnel(
-    socket: net.Socket,
-    head: Buffer,
-    target: HostPort,
-    client: { address: string },
-    answerConnect: boolean,
-    local: boolean,
-  ): void {
-    const stats: TunnelStats = { target, bytesUp: 0, bytesDown: 0, start: Date.now() };
-    openTunnelUpstream(
-      target,
-      this.resolveMap,
-      this.upstreamProxy,
-      this.options.upstreamTimeoutMs,
-      this.guardFor(local),
-    ).then(
-      (upstream) => {
-        this.counters.tunnels += 1;
-        if (socket.destroyed) {
-          upstream.destroy();
-          return;
-        }
-        if (answerConnect) socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
-        if (head.length > 0) {
-          stats.bytesUp += head.length;
-          upstream.write(head);
-        }
-        spliceSockets(socket, upstream, stats, this.options.idleTimeoutMs, (s) =>
-          this.emit('tunnel', { ...s, client: client.address }),
-        );
-        socket.resume();
-      },
-      (err: NodeJS.ErrnoException) => {
-        const failure = classifyUpstreamError(err);
-        const body = `appinsights-auth-proxy: cannot reach ${formatHostPort(target)}: ${failure.message}\n`;
-        if (answerConnect) {
-          socket.end(
-            `HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-          );
-        } else socket.destroy();
-        this.emit('tunnel', { ...stats, end: Date.now(), error: failure.message, client: client.address });
-      },
-    );
   }
 
   /** Requests addressed to the proxy itself: health, CA download, a short help page. */

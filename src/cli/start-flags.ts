@@ -23,6 +23,16 @@ export function wholeNumber(flag: string, min: number, max: number): (value: unk
   };
 }
 
+/** wholeNumber() for a flag without a default: absent stays undefined. */
+export function optionalWholeNumber(
+  flag: string,
+  min: number,
+  max: number,
+): (value: unknown) => number | undefined {
+  const check = wholeNumber(flag, min, max);
+  return (value) => (value === undefined ? undefined : check(value));
+}
+
 /** setTimeout's limit: a larger timeout would fire at once (Node clamps it to 1 ms). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 

@@ -84,3 +84,26 @@ describe('start: every invalid flag value exits 2 with a clear message (built CL
     expect(stderr).toMatch(/--port "eighty": expected a whole number from 0 to 65535/);
   });
 });
+
+describe('fake-ingestion: invalid numbers exit 2 too (built CLI)', () => {
+  it.each([
+    [['--port', 'abc'], /--port "abc": expected a whole number from 0 to 65535/],
+    [['--v2-status', '42'], /--v2-status "42": expected a whole number from 100 to 599/],
+    [['--retry-after', 'soon'], /--retry-after "soon"/],
+    [['--delay-ms', '-1'], /--delay-ms "-1"/],
+    [['--imds-port', '70000'], /--imds-port "70000"/],
+  ])('%j', (args, message) => {
+    const run = spawnSync(
+      process.execPath,
+      [CLI, 'fake-ingestion', `--ca-dir=${path.join(tmp.dir, 'fake')}`, ...args],
+      {
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
+    expect({ code: run.status, stderr: run.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(message),
+    });
+  });
+});

@@ -20,25 +20,26 @@ PRIVATE.addAddress('::1', 'ipv6');
 PRIVATE.addAddress('::', 'ipv6');
 PRIVATE.addSubnet('fe80::', 10, 'ipv6');
 
-const MAPPED_V4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
+/** Loopback only (a BlockList also matches IPv4-mapped IPv6, in dotted or hex form). */
+const LOOPBACK = new net.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+function inList(list: net.BlockList, address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, '');
+  const family = net.isIP(bare);
+  if (family === 0) return false;
+  return list.check(bare, family === 6 ? 'ipv6' : 'ipv4');
+}
 
 /** True for an address on loopback or link-local, IPv4-mapped IPv6 included. */
 export function isPrivateDestination(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, '');
-  const v4 = MAPPED_V4.exec(bare)?.[1];
-  if (v4) return PRIVATE.check(v4, 'ipv4');
-  const family = net.isIP(bare);
-  if (family === 0) return false;
-  return PRIVATE.check(bare, family === 6 ? 'ipv6' : 'ipv4');
+  return inList(PRIVATE, address);
 }
 
 /** True when the address is a loopback address (127/8, ::1, IPv4-mapped 127/8). */
 export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const bare = address.replace(/^\[|\]$/g, '');
-  const v4 = MAPPED_V4.exec(bare)?.[1] ?? (net.isIPv4(bare) ? bare : undefined);
-  if (v4) return v4.startsWith('127.');
-  return bare === '::1';
+  return address ? inList(LOOPBACK, address) : false;
 }
 
 /**

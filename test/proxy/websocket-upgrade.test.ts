@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import { tlsThroughProxy } from '../helpers/proxy-client';
+import { plainViaProxy, tlsThroughProxy } from '../helpers/proxy-client';
 import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 import { openFds, waitUntil } from '../robustness/fixture';
 
@@ -153,6 +153,17 @@ describe('WebSocket upgrades through the proxy', () => {
     // A loop would open sockets to ourselves without end; allow a little unrelated noise.
     expect(openFds() - fdsBefore).toBeLessThan(20);
     expect(open.lines().filter((l) => /loop to the proxy itself/.test(l.msg))).toHaveLength(40);
+  });
+
+  it('the proxy under another spelling (IPv4-mapped IPv6, hex form) is still itself', async () => {
+    const answer = await rawUpgrade(open.port, `http://[::ffff:7f00:1]:${open.port}/`);
+    answer.socket.destroy();
+    expect(answer.statusLine).toBe('HTTP/1.1 508 Loop Detected');
+    // A name the check does not know (localhost.): forwarded upgrades and requests arrive in
+    // origin form, which the proxy answers itself, so even then there is one hop, not a loop.
+    const plain = await plainViaProxy(open.port, `http://localhost.:${open.port}/nothing-here`);
+    expect([404, 502]).toContain(plain.status);
+    expect(await waitUntil(() => open.running.server.openSockets === 0, 10_000)).toBe(true);
   });
 
   it('the unauthenticated upgrade aimed at the proxy itself is refused with 407 (and does not loop)', async () => {

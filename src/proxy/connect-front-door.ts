@@ -12,6 +12,7 @@ import { PROXY_AUTH_REQUIRED } from './proxy-auth';
 import type { ResolveMap } from './resolve-map';
 import { terminateTls } from './tls-terminator';
 import { answerRaw } from './upgrade-handler';
+import { printable } from './peer-values';
 
 export interface TunnelInfo {
   target: HostPort;
@@ -69,7 +70,7 @@ export class ConnectFrontDoor {
       this.ctx.notice({
         level: 'warn',
         msg: `refused CONNECT to an invalid target`,
-        target: String(req.url).slice(0, 200),
+        target: printable(String(req.url)),
         client: client.address,
       });
       return;

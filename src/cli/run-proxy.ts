@@ -26,6 +26,8 @@ import { advertised } from './advertise';
 import { startTrafficLog } from './traffic-log';
 import { ShutdownMarker } from '../sinks/shutdown-marker';
 import { UsageError } from './usage-error';
+import { checkUpstreamProxy } from './start-flags';
+import { isLoopbackHost } from '../proxy/exposure';
 
 export { javaFlags } from './advertise';
 
@@ -52,6 +54,8 @@ export interface RunProxyOptions {
   /** Seconds without telemetry before the NO_TELEMETRY finding (default 60). */
   quietAfter?: number;
   proxyAuth?: string;
+  /** Let clients that are not local reach loopback and link-local destinations. */
+  allowPrivateDestinations?: boolean;
   analysis: boolean;
   /** Create a new CA without Name Constraints (default: constrained to the intercepted domains). */
   caUnconstrained?: boolean;
@@ -135,13 +139,7 @@ async function settleDestroyedSockets(): Promise<void> {
 export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> {
   const connectionStrings = options.connectionString.filter(Boolean).map(parseConnectionString);
   const upstreamCa = readCaFiles(options.upstreamCa);
-  if (options.upstreamProxy) {
-    try {
-      new URL(options.upstreamProxy);
-    } catch {
-      throw new UsageError(`--upstream-proxy "${options.upstreamProxy}" is not a URL like http://host:port`);
-    }
-  }
+  checkUpstreamProxy(options.upstreamProxy);
   if (options.proxyAuth !== undefined && !options.proxyAuth.includes(':')) {
     throw new UsageError('--proxy-auth takes USER:PASS');
   }
@@ -192,6 +190,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     idleTimeoutMs: options.idleTimeout,
     maxCaptureBytes: options.maxCaptureBytes,
     proxyAuth: options.proxyAuth,
+    allowPrivateDestinations: options.allowPrivateDestinations,
     capture: options.analysis,
     localRoutes: [...(page?.routes ?? []), ...(options.localRoutes ?? [])],
   });
@@ -249,7 +248,15 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE')
       throw new UsageError(`port ${options.port} on ${options.host} is already in use (--port)`);
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EACCES')
+      throw new UsageError(`cannot listen on ${options.host}:${options.port} (--host/--port): ${e.code}`);
     throw err;
+  }
+  if (!isLoopbackHost(address.host) && !options.proxyAuth) {
+    logger.warn(
+      { exposure: { host: address.host, proxyAuth: false } },
+      `listening on ${address.host} without --proxy-auth: anyone who can reach this port can use the proxy. Clients from other machines are refused loopback and link-local destinations${options.allowPrivateDestinations ? ' (not now: --allow-private-destinations)' : ''}.`,
+    );
   }
   if (options.upstreamInsecure) {
     logger.warn(

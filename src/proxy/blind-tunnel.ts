@@ -18,11 +18,13 @@ export function openTunnelUpstream(
   resolve: ResolveMap,
   upstreamProxy: URL | undefined,
   timeoutMs: number,
+  /** A lookup that refuses private addresses, for clients that are not local. */
+  lookup?: net.LookupFunction,
 ): Promise<net.Socket> {
   if (upstreamProxy) return connectThroughProxy(upstreamProxy, target, timeoutMs);
   const to = resolve.lookup(target.host, target.port);
   return new Promise((resolvePromise, reject) => {
-    const socket = net.connect({ host: to.host, port: to.port });
+    const socket = net.connect({ host: to.host, port: to.port, lookup });
     const timer = setTimeout(
       () => socket.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })),
       timeoutMs,

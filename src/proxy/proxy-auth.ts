@@ -1,14 +1,20 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** Checks `Proxy-Authorization: Basic` against --proxy-auth USER:PASS (constant-time compare). */
+/**
+ * Checks `Proxy-Authorization: Basic <base64 USER:PASS>` against --proxy-auth USER:PASS. The
+ * scheme name is case-insensitive (RFC 7235: "basic", "BASIC" are the same scheme); the
+ * credentials are compared decoded and in constant time.
+ */
 export function makeProxyAuthCheck(userPass: string | undefined): (headers: IncomingHttpHeaders) => boolean {
   if (!userPass) return () => true;
-  const expected = Buffer.from(`Basic ${Buffer.from(userPass).toString('base64')}`);
+  const expected = Buffer.from(userPass);
   return (headers) => {
     const given = headers['proxy-authorization'];
     if (typeof given !== 'string') return false;
-    const actual = Buffer.from(given.trim());
+    const m = /^\s*basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(given);
+    if (!m) return false;
+    const actual = Buffer.from(m[1]!, 'base64');
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   };
 }

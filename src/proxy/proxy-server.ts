@@ -2,22 +2,31 @@ import './mitm-patches';
 import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type net from 'node:net';
-import type tls from 'node:tls';
+import os from 'node:os';
 import { Proxy as MitmProxy } from 'http-mitm-proxy';
 import type { CertificateAuthority } from '../certs/ca';
 import { LeafIssuer } from '../certs/leaf-issuer';
-import type { ExchangeError, Scope } from '../model/exchange';
-import { openTunnelUpstream, spliceSockets, type TunnelStats } from './blind-tunnel';
+import type { Scope } from '../model/exchange';
+import type { TunnelStats } from './blind-tunnel';
 import { BodyTap } from './body-tap';
-import { formatHostPort, type HostPort, parseConnectTarget } from './connect-target';
+import { formatHostPort, type HostPort } from './connect-target';
 import { classifyUpstreamError } from './error-kind';
 import { type LiveExchange, nextExchangeId } from './live-exchange';
 import { answerLocally, type LocalRoute } from './local-endpoints';
-import { makeProxyAuthCheck, PROXY_AUTH_REQUIRED } from './proxy-auth';
+import { makeProxyAuthCheck } from './proxy-auth';
 import { ResolveMap } from './resolve-map';
 import type { ScopeMatcher } from './scope';
-import { terminateTls } from './tls-terminator';
 import { PlainUpstreamAgent, UpstreamAgent } from './upstream-agent';
+import {
+  type DestinationPolicy,
+  guardedLookup,
+  isLocalClient,
+  isLoopbackAddress,
+  refusedDestination,
+} from './exposure';
+import { answerRaw, handleUpgrade } from './upgrade-handler';
+import { ConnectFrontDoor, type FrontDoorContext, type TunnelInfo } from './connect-front-door';
+import { dropUnwritableHeaders, printable, safeReasonPhrase } from './peer-values';
 
 export interface ProxyServerOptions {
   host: string;
@@ -32,6 +41,8 @@ export interface ProxyServerOptions {
   idleTimeoutMs: number;
   maxCaptureBytes: number;
   proxyAuth?: string;
+  /** Let clients that are not local reach loopback and link-local destinations (off by default). */
+  allowPrivateDestinations?: boolean;
   /** Capture intercepted exchanges (off: relay only, for measuring the analysis' cost). */
   capture: boolean;
   /** Extra pages and data endpoints on the proxy's own address (tried before the built-ins). */
@@ -47,13 +58,6 @@ export interface ProxyServerEvents {
   notice: [{ level: 'debug' | 'info' | 'warn' | 'error'; msg: string; [k: string]: unknown }];
 }
 
-interface TunnelInfo {
-  target: HostPort;
-  scope: Scope;
-  connect: { target: string; httpVersion: string };
-  client: { address: string; port?: number };
-}
-
 const HOP_BY_HOP = [
   'connection',
   'keep-alive',
@@ -65,6 +69,7 @@ const HOP_BY_HOP = [
 ];
 const ORIGINAL_URL = Symbol('originalUrl');
 const LIVE = Symbol('liveExchange');
+const TARGET = Symbol('target');
 
 /** Removes hop-by-hop headers (and those named in Connection) from a header object, in place. */
 function stripHopByHop(headers: Record<string, unknown>, keepTransferEncoding: boolean): void {
@@ -78,13 +83,9 @@ function stripHopByHop(headers: Record<string, unknown>, keepTransferEncoding: b
   }
 }
 
-function isTlsClientHello(byte: number | undefined): boolean {
-  return byte === 0x16;
-}
-
 /**
- * The proxy: http-mitm-proxy's listener and request/response pipeline, with our CONNECT handling
- * (scope decision, validation, blind tunnels, TLS termination with our CA), our upstream agent,
+ * The proxy: http-mitm-proxy's listener and request/response pipeline, with our CONNECT front
+ * door (connect-front-door.ts), our upgrade handler (upgrade-handler.ts), our upstream agent,
  * and capture taps that only listen. Emits typed events; it never analyses or logs by itself.
  */
 export class ProxyServer extends EventEmitter<ProxyServerEvents> {
@@ -97,6 +98,7 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   private readonly httpsAgent: UpstreamAgent;
   private readonly httpAgent: PlainUpstreamAgent;
   private readonly authorized: ReturnType<typeof makeProxyAuthCheck>;
+  private readonly destinations: DestinationPolicy;
   private issuer?: LeafIssuer;
   private readonly startedAt = Date.now();
   readonly counters = { exchanges: 0, tunnels: 0, tlsFailures: 0, rejectedConnects: 0 };
@@ -116,6 +118,11 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     this.httpsAgent = new UpstreamAgent(upstream);
     this.httpAgent = new PlainUpstreamAgent(upstream);
     this.authorized = makeProxyAuthCheck(options.proxyAuth);
+    this.destinations = {
+      allowPrivate: options.allowPrivateDestinations ?? false,
+      resolve: this.resolveMap,
+      namesResolvedUpstream: this.upstreamProxy !== undefined,
+    };
   }
 
   async start(): Promise<{ host: string; port: number }> {
@@ -123,7 +130,8 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     const mitm = this.mitm;
     // All of the library's error handling goes through us: no console output, no "504 Proxy Error".
     mitm._onError = (kind: string, ctx: any, err: Error) => this.onLibraryError(kind, ctx, err);
-    mitm.onConnect((req, socket, head) => this.onConnect(req, socket as net.Socket, head));
+    const frontDoor = new ConnectFrontDoor(this.frontDoorContext());
+    mitm.onConnect((req, socket, head) => frontDoor.handle(req, socket as net.Socket, head));
     mitm.onRequest((ctx, cb) => this.onRequest(ctx, cb));
     mitm.onResponse((ctx, cb) => this.onResponse(ctx, cb));
     mitm.onResponseHeaders((ctx, cb) => this.onResponseHeaders(ctx, cb));
@@ -152,6 +160,26 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     // alone is only checked every 30 s by Node).
     server.timeout = this.options.idleTimeoutMs;
     server.on('connection', (socket: net.Socket) => this.track(socket));
+    // Upgrades are ours: the library's WebSocket handler skipped credentials, scope and the loop check.
+    server.removeAllListeners('upgrade');
+    server.on('upgrade', (req: IncomingMessage, socket: net.Socket, head: Buffer) => {
+      handleUpgrade(this.upgradeContext(), req, socket, head).catch(() => socket.destroy());
+    });
+    // Inside an intercepted tunnel: no intercepted service speaks WebSocket; say so.
+    this.innerServer.on('upgrade', (req: IncomingMessage, socket: net.Socket) => {
+      const tunnel = this.tunnels.get(socket);
+      answerRaw(
+        socket,
+        '501 Not Implemented',
+        'upgrades inside an intercepted host are not relayed; Azure Monitor ingestion needs no WebSocket',
+      );
+      this.emit('notice', {
+        level: 'warn',
+        msg: `refused ${printable(String(req.headers.upgrade ?? ''), 40)} upgrade inside an intercepted host (501)`,
+        target: tunnel ? formatHostPort(tunnel.target) : undefined,
+        client: tunnel?.client.address,
+      });
+    });
     // Remember the request target as sent: the library rewrites absolute-form URLs before our hooks.
     server.prependListener('request', (req: IncomingMessage) => {
       (req as any)[ORIGINAL_URL] = req.url;
@@ -159,6 +187,44 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     const addr = server.address() as net.AddressInfo;
     this.address = { host: this.options.host, port: addr.port };
     return this.address;
+  }
+
+  private frontDoorContext(): FrontDoorContext {
+    return {
+      authorized: this.authorized,
+      isSelf: (t) => this.isSelf(t),
+      scopeOf: (host) => this.options.scope.scopeOf(host),
+      destinations: this.destinations,
+      guardFor: (local) => this.guardFor(local),
+      resolve: this.resolveMap,
+      upstreamProxy: this.upstreamProxy,
+      upstreamTimeoutMs: this.options.upstreamTimeoutMs,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      issuer: () => this.issuer!,
+      counters: this.counters,
+      intercepted: (tlsSocket, info) => {
+        this.tunnels.set(tlsSocket, info);
+        this.innerServer.emit('connection', tlsSocket);
+      },
+      exchange: (live) => this.emit('exchange', live),
+      tunnel: (t) => this.emit('tunnel', t),
+      notice: (n) => this.emit('notice', n),
+    };
+  }
+
+  private upgradeContext() {
+    return {
+      authorized: this.authorized,
+      isSelf: (t: HostPort) => this.isSelf(t),
+      inScope: (host: string) => this.options.scope.scopeOf(host) !== undefined,
+      destinations: this.destinations,
+      resolve: this.resolveMap,
+      upstreamProxy: this.upstreamProxy,
+      upstreamTimeoutMs: this.options.upstreamTimeoutMs,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      notice: (n: ProxyServerEvents['notice'][0]) => this.emit('notice', n),
+      tunnel: (t: TunnelStats & { client: string }) => this.emit('tunnel', t),
+    };
   }
 
   private track(socket: net.Socket): void {
@@ -170,139 +236,18 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     return this.sockets.size;
   }
 
+  /** Upstream connections held by the pools (in use or idle, kept for reuse). */
+  get upstreamPoolSockets(): number {
+    let n = 0;
+    for (const agent of [this.httpsAgent, this.httpAgent]) {
+      for (const list of [...Object.values(agent.sockets), ...Object.values(agent.freeSockets)])
+        n += list?.length ?? 0;
+    }
+    return n;
+  }
+
   get listening(): string {
     return this.address ? formatHostPort(this.address) : '(not listening)';
-  }
-
-  // ---- CONNECT ---------------------------------------------------------------------------
-
-  private onConnect(req: IncomingMessage, socket: net.Socket, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
-    const target = parseConnectTarget(req.url);
-    const client = { address: socket.remoteAddress ?? '', port: socket.remotePort };
-    if (!target) {
-      this.counters.rejectedConnects += 1;
-      const body = 'appinsights-auth-proxy: the CONNECT target must be host:port\n';
-      socket.end(
-        `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      this.emit('notice', {
-        level: 'warn',
-        msg: `refused CONNECT to an invalid target`,
-        target: String(req.url).slice(0, 200),
-        client: client.address,
-      });
-      return;
-    }
-    if (!this.authorized(req.headers)) {
-      socket.end(PROXY_AUTH_REQUIRED);
-      this.emit('notice', {
-        level: 'warn',
-        msg: 'CONNECT without valid proxy credentials (407)',
-        client: client.address,
-      });
-      return;
-    }
-    if (this.isSelf(target)) {
-      socket.end('HTTP/1.1 508 Loop Detected\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    socket.setNoDelay(true);
-    socket.setTimeout(this.options.idleTimeoutMs, () => socket.destroy());
-    const scope = this.options.scope.scopeOf(target.host);
-    const connect = { target: formatHostPort(target), httpVersion: req.httpVersion };
-    if (!scope) {
-      this.openBlindTunnel(socket, head, target, client, true);
-      return;
-    }
-    socket.write(`HTTP/${req.httpVersion === '1.0' ? '1.0' : '1.1'} 200 Connection established\r\n\r\n`);
-    const withFirstBytes = (first: Buffer) => {
-      if (!isTlsClientHello(first[0])) {
-        // Not TLS: relay it untouched rather than guess at a protocol.
-        this.openBlindTunnel(socket, first, target, client, false);
-        return;
-      }
-      socket.pause();
-      socket.unshift(first);
-      this.intercept(socket, { target, scope, connect, client });
-    };
-    if (head.length > 0) withFirstBytes(head);
-    else socket.once('data', withFirstBytes);
-  }
-
-  private intercept(socket: net.Socket, info: TunnelInfo): void {
-    const issuer = this.issuer!;
-    terminateTls(
-      socket,
-      info.target.host,
-      issuer,
-      (name) => this.options.scope.scopeOf(name) !== undefined,
-      (tlsSocket: tls.TLSSocket) => {
-        // From here the decrypted side's own inactivity timeout (innerServer.timeout) applies.
-        socket.setTimeout(0);
-        this.tunnels.set(tlsSocket, info);
-        this.innerServer.emit('connection', tlsSocket);
-      },
-      (error) => this.reportHandshakeFailure(info, error),
-    );
-  }
-
-  private reportHandshakeFailure(info: TunnelInfo, error: ExchangeError): void {
-    this.counters.tlsFailures += 1;
-    const now = Date.now();
-    this.emit('exchange', {
-      id: nextExchangeId(),
-      start: now,
-      end: now,
-      client: info.client,
-      connect: info.connect,
-      scope: info.scope,
-      method: 'CONNECT',
-      scheme: 'https',
-      target: info.target,
-      path: '',
-      httpVersion: info.connect.httpVersion,
-      requestHeaders: {},
-      error,
-    });
-  }
-
-  private openBlindTunnel(
-    socket: net.Socket,
-    head: Buffer,
-    target: HostPort,
-    client: { address: string },
-    answerConnect: boolean,
-  ): void {
-    const stats: TunnelStats = { target, bytesUp: 0, bytesDown: 0, start: Date.now() };
-    openTunnelUpstream(target, this.resolveMap, this.upstreamProxy, this.options.upstreamTimeoutMs).then(
-      (upstream) => {
-        this.counters.tunnels += 1;
-        if (socket.destroyed) {
-          upstream.destroy();
-          return;
-        }
-        if (answerConnect) socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
-        if (head.length > 0) {
-          stats.bytesUp += head.length;
-          upstream.write(head);
-        }
-        spliceSockets(socket, upstream, stats, this.options.idleTimeoutMs, (s) =>
-          this.emit('tunnel', { ...s, client: client.address }),
-        );
-        socket.resume();
-      },
-      (err: NodeJS.ErrnoException) => {
-        const failure = classifyUpstreamError(err);
-        const body = `appinsights-auth-proxy: cannot reach ${formatHostPort(target)}: ${failure.message}\n`;
-        if (answerConnect) {
-          socket.end(
-            `HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-          );
-        } else socket.destroy();
-        this.emit('tunnel', { ...stats, end: Date.now(), error: failure.message, client: client.address });
-      },
-    );
   }
 
   /** Requests addressed to the proxy itself: health, CA download, a short help page. */
@@ -316,12 +261,19 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     });
   }
 
+  /** The lookup for a client's upstream connections: guarded unless local (or allowed). */
+  private guardFor(local: boolean): typeof guardedLookup | undefined {
+    return local || this.destinations.allowPrivate ? undefined : guardedLookup;
+  }
+
   private isSelf(target: HostPort): boolean {
     if (!this.address || target.port !== this.address.port) return false;
     const h = target.host;
-    return (
-      h === this.address.host || h === 'localhost' || h === '127.0.0.1' || h === '::1' || h === '0.0.0.0'
-    );
+    if (h === this.address.host || h === 'localhost' || isLoopbackAddress(h) || h === '0.0.0.0' || h === '::')
+      return true;
+    // Listening on every interface: any address of this machine reaches us too.
+    const any = this.address.host === '0.0.0.0' || this.address.host === '::';
+    return any && Object.values(os.networkInterfaces()).some((list) => list?.some((i) => i.address === h));
   }
 
   // ---- Requests --------------------------------------------------------------------------
@@ -329,7 +281,6 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   private onRequest(ctx: any, cb: (err?: Error) => void): void {
     const req: IncomingMessage = ctx.clientToProxyRequest;
     const res: ServerResponse = ctx.proxyToClientResponse;
-    const options = ctx.proxyToServerRequestOptions;
     let scheme: 'https' | 'http';
     let target: HostPort;
     let path: string;
@@ -383,13 +334,56 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       // Absolute-form https:// in clear (legacy Node SDK): we make the TLS connection upstream.
       ctx.isSSL = scheme === 'https';
       scope = this.options.scope.scopeOf(target.host);
+      const local = isLocalClient(req.socket.remoteAddress);
+      if (!local && !this.destinations.allowPrivate) {
+        const to = target;
+        refusedDestination(to, local, this.destinations).then(
+          (refused) => {
+            if (!refused) {
+              this.forward(ctx, cb, { scheme, target: to, path, scope, local });
+              return;
+            }
+            this.emit('notice', {
+              level: 'warn',
+              msg: 'refused a request to a private destination (403)',
+              target: formatHostPort(to),
+              client: req.socket.remoteAddress,
+            });
+            res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+            res.end(`appinsights-auth-proxy: ${refused.message}\n`);
+          },
+          (err: Error) => cb(err),
+        );
+        return;
+      }
     }
+    this.forward(ctx, cb, { scheme, target, path, scope, tunnel, local: tunnel?.local ?? true });
+  }
 
+  /** Sets up the upstream request of an exchange the proxy relays, and its capture. */
+  private forward(
+    ctx: any,
+    cb: (err?: Error) => void,
+    route: {
+      scheme: 'https' | 'http';
+      target: HostPort;
+      path: string;
+      scope?: Scope;
+      tunnel?: TunnelInfo;
+      local: boolean;
+    },
+  ): void {
+    const { scheme, target, path, scope, tunnel } = route;
+    const req: IncomingMessage = ctx.clientToProxyRequest;
+    const res: ServerResponse = ctx.proxyToClientResponse;
+    const options = ctx.proxyToServerRequestOptions;
     options.host = target.host;
     options.port = target.port;
     options.path = path;
     options.agent = scheme === 'https' ? this.httpsAgent : this.httpAgent;
     if (scheme === 'https') options.servername = target.host;
+    const lookup = this.guardFor(route.local);
+    if (lookup) options.lookup = lookup;
     stripHopByHop(options.headers, true);
 
     // Upstream timeout: from the request's start to the response headers.
@@ -435,7 +429,39 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       req.on('data', (chunk: Buffer) => tap.push(chunk));
     }
     this.counters.exchanges += 1;
-    cb();
+    ctx[TARGET] = target;
+    // The library builds the upstream request right after this callback, synchronously: a value
+    // from the client that http.request() refuses becomes a 400 for this request, not a crash.
+    try {
+      cb();
+      // A 101 the client never asked for (upgrades do not come this way): Node would leave the
+      // request hanging until the timeout; answer 502 at once.
+      ctx.proxyToServerRequest?.once('upgrade', (_res: IncomingMessage, upstreamSocket: net.Socket) => {
+        upstreamSocket.destroy();
+        this.onLibraryError(
+          'PROXY_TO_SERVER_REQUEST_ERROR',
+          ctx,
+          Object.assign(
+            new Error('upstream switched protocols (101) on a request that asked for no upgrade'),
+            {
+              code: 'UPSTREAM_UNEXPECTED_UPGRADE',
+            },
+          ),
+        );
+      });
+    } catch (err) {
+      clearTimeout(timer);
+      this.emit('notice', {
+        level: 'warn',
+        msg: 'request refused: a value in it cannot be sent upstream (400)',
+        target: formatHostPort(target),
+        error: printable((err as Error).message),
+      });
+      if (!res.headersSent) {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.end('appinsights-auth-proxy: the request holds a value that cannot be sent upstream\n');
+      }
+    }
   }
 
   private onResponse(ctx: any, cb: (err?: Error) => void): void {
@@ -460,11 +486,30 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   private onResponseHeaders(ctx: any, cb: (err?: Error) => void): void {
     const upstreamRes: IncomingMessage = ctx.serverToProxyResponse;
     const res: ServerResponse = ctx.proxyToClientResponse;
-    // Keep the service's own reason phrase ("Authentication not supported" matters to SDKs).
-    if (upstreamRes.statusMessage) res.statusMessage = upstreamRes.statusMessage;
+    // Keep the service's own reason phrase ("Authentication not supported" matters to SDKs),
+    // unless it holds bytes Node cannot write (a hostile upstream would crash the write).
+    const status = upstreamRes.statusCode ?? 502;
+    const { reason, replaced } = safeReasonPhrase(status, upstreamRes.statusMessage);
+    res.statusMessage = reason;
     // Framing and connection management are per hop: Node sets them for the client's connection.
     stripHopByHop(upstreamRes.headers, false);
-    cb();
+    const dropped = dropUnwritableHeaders(upstreamRes.headers);
+    if (replaced || dropped.length > 0) {
+      this.emit('notice', {
+        level: 'warn',
+        msg: 'upstream response held bytes that cannot be relayed; sanitised',
+        upstream: formatHostPort(ctx[TARGET] ?? { host: '?', port: 0 }),
+        ...(replaced ? { reasonPhrase: printable(upstreamRes.statusMessage ?? '') } : {}),
+        ...(dropped.length > 0 ? { droppedHeaders: dropped } : {}),
+      });
+    }
+    // The library writes the head right after this callback, synchronously: a throw there (any
+    // value we did not foresee) must become a 502 for this exchange, not an uncaught exception.
+    try {
+      cb();
+    } catch (err) {
+      this.onLibraryError('PEER_VALUE_ERROR', ctx, err as Error);
+    }
   }
 
   private finish(live: LiveExchange, ctx: any): void {

@@ -17,8 +17,10 @@ export function terminateTls(
   issuer: LeafIssuer,
   isInScope: (host: string) => boolean,
   onSecure: (tlsSocket: tls.TLSSocket) => void,
-  onHandshakeError: (error: ExchangeError) => void,
+  /** `startedAt`: when this handshake began (the attempt's own time, not the time of the report). */
+  onHandshakeError: (error: ExchangeError, startedAt: number) => void,
 ): tls.TLSSocket {
+  const startedAt = Date.now();
   const tlsSocket = new tls.TLSSocket(socket, {
     isServer: true,
     secureContext: issuer.contextFor(connectHost),
@@ -36,8 +38,12 @@ export function terminateTls(
   const report = (error: ExchangeError) => {
     if (reported) return;
     reported = true;
-    onHandshakeError(error);
+    onHandshakeError(error, startedAt);
   };
+  const closedWithoutAlert = (): ExchangeError => ({
+    kind: 'CLIENT_TLS_FAILED',
+    message: 'the client closed the connection during the TLS handshake without an alert',
+  });
   tlsSocket.once('secure', () => {
     secured = true;
     onSecure(tlsSocket);
@@ -54,13 +60,16 @@ export function terminateTls(
     }
     tlsSocket.destroy();
   });
+  // A client that distrusts the certificate may just close its side (Java's HttpClient sends a
+  // ChangeCipherSpec, then FIN, no alert): that is an 'end' with the socket still half open, so
+  // it is reported and closed now rather than at the idle timeout.
+  tlsSocket.once('end', () => {
+    if (secured) return;
+    report(closedWithoutAlert());
+    tlsSocket.destroy();
+  });
   tlsSocket.once('close', () => {
-    if (!secured) {
-      report({
-        kind: 'CLIENT_TLS_FAILED',
-        message: 'the client closed the connection during the TLS handshake without an alert',
-      });
-    }
+    if (!secured) report(closedWithoutAlert());
   });
   return tlsSocket;
 }

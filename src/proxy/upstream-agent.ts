@@ -49,7 +49,8 @@ export class UpstreamAgent extends https.Agent {
 
   /** The pool key: every TLS option is agent-wide, so host, port and SNI name identify a pool. */
   override getName(options: any = {}): string {
-    return `${options.host ?? 'localhost'}:${options.port ?? ''}:${options.servername ?? ''}`;
+    // Connections made with the private-destination guard are pooled apart from the others.
+    return `${options.host ?? 'localhost'}:${options.port ?? ''}:${options.servername ?? ''}${options.lookup ? ':guarded' : ''}`;
   }
 
   override createConnection(
@@ -91,13 +92,17 @@ export class PlainUpstreamAgent extends http.Agent {
     super({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: upstream.timeoutMs });
   }
 
+  override getName(options: any = {}): string {
+    return `${super.getName(options)}${options.lookup ? ':guarded' : ''}`;
+  }
+
   override createConnection(
     options: any,
     callback?: (err: Error | null, socket: Duplex) => void,
   ): Duplex | undefined {
     const target = this.upstream.resolve.lookup(options.host, Number(options.port));
     if (!this.upstream.upstreamProxy) {
-      const socket = net.connect({ host: target.host, port: target.port });
+      const socket = net.connect({ host: target.host, port: target.port, lookup: options.lookup });
       socket.setNoDelay(true);
       return socket;
     }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { formatHostPort, type HostPort } from './connect-target';
+import { printable } from './peer-values';
 
 /** Opens a raw TCP tunnel to `target` through an HTTP proxy (CONNECT), for corporate egress proxies. */
 export function connectThroughProxy(proxyUrl: URL, target: HostPort, timeoutMs: number): Promise<net.Socket> {
@@ -24,7 +25,8 @@ export function connectThroughProxy(proxyUrl: URL, target: HostPort, timeoutMs: 
         socket.destroy();
         const err = Object.assign(
           new Error(
-            `upstream proxy answered CONNECT with ${res.statusCode} ${res.statusMessage ?? ''}`.trim(),
+            // The reason phrase is the peer's text: shown escaped (it ends up in a 502 body and the log).
+            `upstream proxy answered CONNECT with ${res.statusCode} ${printable(res.statusMessage ?? '')}`.trim(),
           ),
           { code: 'UPSTREAM_PROXY_REFUSED' },
         );

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import tls from 'node:tls';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { runCli } from '../helpers/cli-process';
 import { connectTunnel, plainViaProxy } from '../helpers/proxy-client';
 import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 import { tempDir } from '../helpers/tmp';
@@ -85,4 +86,64 @@ describe('--proxy-auth USER:PASS', () => {
   it("the proxy's own /healthz needs no credentials (probes carry none)", async () => {
     expect((await plainViaProxy(proxy.port, '/healthz')).status).toBe(200);
   });
+});
+
+describe('proxy credentials: scheme in any case, and kept out of ps', () => {
+  const tmp = tempDir('aiproxy-auth2-');
+  afterAll(() => tmp.cleanup());
+
+  it('accepts the Basic scheme in any case (RFC 7235), refuses other schemes and bad base64', async () => {
+    const proxy = await startTestProxy({ proxyAuth: 'ops:s3cret' });
+    try {
+      const token = Buffer.from('ops:s3cret').toString('base64');
+      for (const scheme of ['basic', 'BASIC', 'bAsIc']) {
+        // An intercepted host: the proxy answers 200 itself (no upstream connection is made).
+        const tunnel = await connectTunnel(proxy.port, `${HOST}:443`, {
+          'proxy-authorization': `${scheme} ${token}`,
+        });
+        tunnel.destroy();
+      }
+      for (const given of [`Bearer ${token}`, `Basic ${token}x`, `Basic`, `Basic ${token} extra`]) {
+        await expect(
+          connectTunnel(proxy.port, `${HOST}:443`, { 'proxy-authorization': given }),
+        ).rejects.toThrow(/407/);
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  for (const [how, args, env] of [
+    ['--proxy-auth-file', (file: string) => [`--proxy-auth-file=${file}`], {}],
+    ['AIPROXY_PROXY_AUTH', () => [], { AIPROXY_PROXY_AUTH: 'ops:s3cret' }],
+  ] as const) {
+    it(`${how}: the built CLI requires the credentials, and the password is not in its command line`, async () => {
+      const file = path.join(tmp.dir, `auth-${how.length}`);
+      writeFileSync(file, 'ops:s3cret\n', { mode: 0o600 });
+      const cli = runCli(
+        [
+          'start',
+          '--port=0',
+          `--ca-dir=${path.join(tmp.dir, 'certs')}`,
+          '--log-format=json',
+          '--summary=false',
+          ...args(file),
+        ],
+        env,
+      );
+      try {
+        const line = await cli.waitForLine((l) => typeof l.listening === 'string', 30_000);
+        const port = Number(String(line.listening).split(':').pop());
+        await expect(connectTunnel(port, `${HOST}:443`)).rejects.toThrow(/407/);
+        await expect(connectTunnel(port, `${HOST}:443`, WRONG)).rejects.toThrow(/407/);
+        const ok = await connectTunnel(port, `${HOST}:443`, CREDENTIALS);
+        ok.destroy();
+        // What `ps` shows is /proc/<pid>/cmdline.
+        const cmdline = readFileSync(`/proc/${cli.child.pid}/cmdline`, 'utf8');
+        expect(cmdline).not.toContain('s3cret');
+      } finally {
+        await cli.stop();
+      }
+    }, 60_000);
+  }
 });

@@ -139,8 +139,8 @@ describe('faults: the proxy answers, cleans up, and keeps serving', () => {
     const elapsed = Date.now() - started;
     expect(res.status).toBe(504);
     expect(res.headers['x-appinsights-auth-proxy-error']).toBe('UPSTREAM_TIMEOUT');
+    // Not before the timeout (timers never fire early); no upper bound: a loaded machine fires late.
     expect(elapsed).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT - 50);
-    expect(elapsed).toBeLessThan(UPSTREAM_TIMEOUT + 1500);
     expect((await lastExchange(STALL))?.error?.kind).toBe('UPSTREAM_TIMEOUT');
     // The stalled upstream request was abandoned, not left open.
     expect(await waitUntil(() => upstreams.stall.requests.every((r) => r.closed), 3000)).toBe(true);
@@ -226,9 +226,11 @@ describe('idle clients are freed by the idle timeout', () => {
     for (let i = 0; i < 5; i++) track(await connectTunnel(f.proxy.port, `westus-0${SUFFIX}:443`));
     for (let i = 0; i < 5; i++)
       track(await tlsThroughProxy(f.proxy.port, `westus-0${SUFFIX}`, f.proxy.caPem));
-    const times = await withTimeout(Promise.all(closed), IDLE * 4 + 3000, 'idle connections to be closed');
-    expect(Math.max(...times)).toBeLessThan(IDLE * 4 + 3000);
-    expect(await waitUntil(() => f.proxy.running.server.openSockets === 0, 3000)).toBe(true);
+    // Bounded wait, not a speed test: on a loaded machine timers fire late. Closed by the idle
+    // timer, not before it (nothing else closes these sockets).
+    const times = await withTimeout(Promise.all(closed), 60_000, 'idle connections to be closed');
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(IDLE - 50);
+    expect(await waitUntil(() => f.proxy.running.server.openSockets === 0, 30_000)).toBe(true);
     await f.expectHealthy();
-  });
+  }, 120_000);
 });

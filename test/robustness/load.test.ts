@@ -35,8 +35,10 @@ describe('load: 200 concurrent tunnels × 50 requests', () => {
       caDir: path.join(tmp.dir, 'ca'),
       resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`],
       upstreamCa: [caFile],
-      // Idle upstream connections are released quickly, so descriptors can return to the start.
-      upstreamTimeout: 1500,
+      // No tight upstream timeout: on a loaded machine answers are slow, and a 504 here would
+      // measure the machine, not the proxy (issue 14, item 9). Pooled upstream sockets are
+      // counted instead of waited out.
+      upstreamTimeout: 120_000,
       // Count the log lines rather than keeping them all in memory.
       logDestination: new Writable({
         write(chunk: Buffer, _enc, cb) {
@@ -106,15 +108,18 @@ describe('load: 200 concurrent tunnels × 50 requests', () => {
     expect(ok).toBe(TUNNELS * PER_TUNNEL);
     // One tunnel per lane: the client connections really were kept alive.
     expect(proxy.server.counters.exchanges).toBeGreaterThanOrEqual(TUNNELS * PER_TUNNEL);
-    expect(await waitUntil(() => proxy.server.openSockets === 0, 5000)).toBe(true);
-    // Upstream connections idle out after --upstream-timeout; then nothing is left open.
-    const settled = await waitUntil(() => openFds() <= fdsAtStart, 8000);
-    expect({ fds: openFds(), fdsAtStart, settled }).toMatchObject({ settled: true });
-    await proxy.pipeline.drain(10_000);
+    expect(await waitUntil(() => proxy.server.openSockets === 0, 60_000)).toBe(true);
+    // Nothing is left open but the upstream pool's kept-alive sockets (two descriptors each: this
+    // process also holds the upstream server's end), and the pool is bounded.
+    const pooled = () => proxy.server.upstreamPoolSockets;
+    const settled = await waitUntil(() => openFds() <= fdsAtStart + 2 * pooled(), 60_000);
+    expect({ fds: openFds(), fdsAtStart, pooled: pooled(), settled }).toMatchObject({ settled: true });
+    expect(pooled()).toBeLessThanOrEqual(64); // the agent keeps at most 64 idle sockets per origin
+    await proxy.pipeline.drain(60_000);
     expect(logLines).toBeGreaterThan(0);
     process.stdout.write(
       `load: ${ok} requests over ${TUNNELS} tunnels in ${Date.now() - started} ms; ${logLines} log lines; ` +
         `fds ${fdsAtStart} → ${openFds()}; not analysed (backlog full): ${proxy.pipeline.dropped}\n`,
     );
-  }, 90_000);
+  }, 300_000);
 });

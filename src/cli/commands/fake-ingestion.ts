@@ -17,15 +17,17 @@ import {
 } from '../../fake';
 import { selfCommand } from '../self-command';
 import { UsageError } from '../usage-error';
+import { MAX_TIMER_MS, optionalWholeNumber, wholeNumber } from '../start-flags';
 
 /** Flags of `fake-ingestion`, each also settable as AIPROXY_<FLAG> (see main.ts). */
 export function fakeIngestionOptions(cli: Argv) {
   return cli
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
     .option('port', {
-      type: 'number',
+      type: 'string',
       default: 8443,
       describe: 'HTTPS port serving every Azure host name (0: any free port)',
+      coerce: wholeNumber('port', 0, 65535),
     })
     .option('ca-dir', {
       type: 'string',
@@ -63,7 +65,8 @@ export function fakeIngestionOptions(cli: Argv) {
     .option('reason-401', { type: 'string', default: REASON_401, describe: 'Reason phrase of 401 answers' })
     .option('reason-403', { type: 'string', default: REASON_403, describe: 'Reason phrase of 403 answers' })
     .option('v2-status', {
-      type: 'number',
+      type: 'string',
+      coerce: wholeNumber('v2-status', 100, 599),
       default: 400,
       describe: 'Status for /v2/track on an Entra-only resource (sources disagree: 400, 401 or 403)',
     })
@@ -83,10 +86,15 @@ export function fakeIngestionOptions(cli: Argv) {
       describe: 'Behaviour of /track (switch at run time: POST /_fake/scenario)',
     })
     .option('retry-after', {
-      type: 'number',
+      type: 'string',
+      coerce: optionalWholeNumber('retry-after', 0, 86_400),
       describe: 'Retry-After seconds for throttle (default 10) and error503',
     })
-    .option('delay-ms', { type: 'number', describe: 'Delay of the slow scenario (default 5000)' })
+    .option('delay-ms', {
+      type: 'string',
+      describe: 'Delay of the slow scenario (default 5000)',
+      coerce: optionalWholeNumber('delay-ms', 0, MAX_TIMER_MS),
+    })
     .option('redirect-location', {
       type: 'string',
       describe: 'Full https URL the redirect scenario points to',
@@ -110,7 +118,8 @@ export function fakeIngestionOptions(cli: Argv) {
       describe: 'Issue unsigned (alg none) tokens instead of RS256',
     })
     .option('imds-port', {
-      type: 'number',
+      type: 'string',
+      coerce: optionalWholeNumber('imds-port', 0, 65535),
       describe: 'Also serve plain HTTP (IMDS, App Service identity) on this port',
     })
     .option('imds-host', {

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { isValidHost } from '../proxy/connect-target';
+import { parseResolveSpec } from '../proxy/resolve-map';
+import { UsageError } from './usage-error';
+
+/**
+ * Checks of `start`'s flag values, so that every wrong value ends with a clear message and exit
+ * code 2 instead of a silent default (yargs turns `--port abc` into NaN) or Node's raw error.
+ * The same rules apply to the AIPROXY_<FLAG> environment variables (yargs reads both).
+ */
+
+/** A yargs `coerce` for a whole-number flag within [min, max]; keeps the value as the user typed it in errors. */
+export function wholeNumber(flag: string, min: number, max: number): (value: unknown) => number {
+  return (value) => {
+    if (Array.isArray(value))
+      throw new UsageError(`--${flag} was given more than once (${value.join(', ')})`);
+    const text = String(value ?? '').trim();
+    const n = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new UsageError(`--${flag} "${text}": expected a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** wholeNumber() for a flag without a default: absent stays undefined. */
+export function optionalWholeNumber(
+  flag: string,
+  min: number,
+  max: number,
+): (value: unknown) => number | undefined {
+  const check = wholeNumber(flag, min, max);
+  return (value) => (value === undefined ? undefined : check(value));
+}
+
+/** setTimeout's limit: a larger timeout would fire at once (Node clamps it to 1 ms). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A yargs `coerce` for a single string flag (given twice, yargs would pass an array). */
+export function singleString(flag: string): (value: unknown) => string | undefined {
+  return (value) => {
+    if (Array.isArray(value)) throw new UsageError(`--${flag} was given more than once`);
+    return value === undefined ? undefined : String(value);
+  };
+}
+
+/** --host: an IP address or a host name to listen on. */
+export function checkListenHost(host: string): string {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (!isValidHost(bare))
+    throw new UsageError(`--host "${host}": expected an IP address or a host name to listen on`);
+  return bare;
+}
+
+/**
+ * --upstream-proxy: an http:// URL with a host and a port. "corpproxy:3128" would parse as a URL
+ * with the scheme "corpproxy:" and no host, and traffic would go to 127.0.0.1:80: refused, with
+ * the likely intended value.
+ */
+export function checkUpstreamProxy(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const hint = /^[^/:]+:\d+$/.test(value) ? ` (did you mean http://${value}?)` : '';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--upstream-proxy "${value}" is not a URL like http://host:port${hint}`);
+  }
+  if (url.protocol !== 'http:' || !url.hostname) {
+    throw new UsageError(
+      `--upstream-proxy "${value}": expected http://[user:pass@]host:port (an HTTP proxy, reached in clear)${hint}`,
+    );
+  }
+  return value;
+}
+
+/** --resolve: each rule parses (the message names the rule). */
+export function checkResolveRules(rules: string[]): string[] {
+  for (const rule of rules) parseResolveSpec(rule);
+  return rules;
+}
+
+/**
+ * The proxy's USER:PASS: from --proxy-auth (also AIPROXY_PROXY_AUTH, which keeps it out of `ps`)
+ * or from --proxy-auth-file (the file's first line). Not both.
+ */
+export function proxyCredentials(inline: string | undefined, file: string | undefined): string | undefined {
+  if (inline !== undefined && file !== undefined) {
+    throw new UsageError('--proxy-auth and --proxy-auth-file were both given: use one');
+  }
+  let value = inline;
+  if (file !== undefined) {
+    try {
+      value = readFileSync(file, 'utf8').split(/\r?\n/)[0];
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new UsageError(`--proxy-auth-file ${file}: cannot read it (${code})`);
+    }
+  }
+  if (value === undefined) return undefined;
+  const colon = value.indexOf(':');
+  if (colon < 1 || colon === value.length - 1) {
+    throw new UsageError(
+      `${file !== undefined ? `--proxy-auth-file ${file}` : '--proxy-auth'}: expected USER:PASS`,
+    );
+  }
+  return value;
+}

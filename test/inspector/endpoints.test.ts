@@ -176,7 +176,7 @@ describe('the banner', () => {
     const bad = runCli(['start', '--port', '0', '--ui-history', '0']);
     await new Promise((r) => bad.child.once('exit', r));
     expect(bad.child.exitCode).toBe(2);
-    expect(bad.stderr()).toMatch(/--ui-history takes a whole number/);
+    expect(bad.stderr()).toMatch(/--ui-history "0": expected a whole number from 1/);
     const help = runCli(['start', '--help']);
     await new Promise((r) => help.child.once('exit', r));
     expect(help.stdout()).toMatch(/--ui\b/);

@@ -46,6 +46,10 @@ const CASES: [string[], RegExp][] = [
     /--idle-timeout "9999999999": expected a whole number from 1 to 2147483647/,
   ],
   [['--max-capture-bytes', '1e6'], /--max-capture-bytes "1e6": expected a whole number/],
+  [['--quiet-after', 'soon'], /--quiet-after "soon": expected a whole number from 1/],
+  [['--quiet-after', '0'], /--quiet-after "0": expected a whole number from 1/],
+  [['--ui-history', 'lots'], /--ui-history "lots": expected a whole number from 1/],
+  [['--advertise-host', 'a', '--advertise-host', 'b'], /--advertise-host was given more than once/],
   [
     ['--upstream-proxy', 'corpproxy:3128'],
     /--upstream-proxy "corpproxy:3128".*did you mean http:\/\/corpproxy:3128\?/,

@@ -56,6 +56,7 @@ describe('log file writes hold whole lines only', () => {
     expect(writes.join('').length).toBe(text.length);
     expect(writes.join('') === text).toBe(true);
     expect(writes.length).toBeGreaterThan(0);
-    expect(writes.filter((w) => !w.endsWith('\n')).map((w) => w.length)).toEqual([]);
+    // An empty write (a flush with nothing pending, seen under CPU contention) holds no byte of a line.
+    expect(writes.filter((w) => w.length > 0 && !w.endsWith('\n')).map((w) => w.length)).toEqual([]);
   }, 60_000);
 });

@@ -85,7 +85,13 @@ async function main(): Promise<void> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
     viewport: { width: 1500, height: 900 },
   });
   try {
@@ -117,13 +123,23 @@ async function main(): Promise<void> {
     const cpuAfter = chromiumCpu();
     const domRows = await page.evaluate('document.querySelectorAll("#rows tr.row").length');
     const countText = await page.evaluate('document.getElementById("count").textContent');
-    const result = Object.fromEntries(METRICS.map((m) => [m, +((after[m] ?? 0) - (before[m] ?? 0)).toFixed(3)]));
+    const result = Object.fromEntries(
+      METRICS.map((m) => [m, +((after[m] ?? 0) - (before[m] ?? 0)).toFixed(3)]),
+    );
     console.log(
-      JSON.stringify({ rate, seconds, sent, cdp_seconds: result,
+      JSON.stringify({
+        rate,
+        seconds,
+        sent,
+        cdp_seconds: result,
         proc_cpu_seconds: {
           renderer: +(cpuAfter.renderer - cpuBefore.renderer).toFixed(2),
           all_chromium: +(cpuAfter.all - cpuBefore.all).toFixed(2),
-        }, domRows, countText, nodes: after.Nodes }),
+        },
+        domRows,
+        countText,
+        nodes: after.Nodes,
+      }),
     );
   } finally {
     await context.close();

@@ -119,6 +119,8 @@ export class SessionList {
       },
       { passive: true },
     );
+    // A taller window shows more rows: they are drawn at the next draw.
+    window.addEventListener('resize', () => this.scheduler.request());
   }
 
   replace(rows: SessionRow[]): void {

@@ -10,7 +10,7 @@ import path from 'node:path';
  */
 export interface PageClient {
   kind: 'browser' | 'sse';
-  /** Feed messages and bytes received since open(), and rows the page shows (browser). */
+  /** Feed messages and bytes received since open(), and rows the page holds (browser). */
   stats(): Promise<{ messages: number; bytes: number; rows?: number }>;
   /** Leave the page (the browser stays, idle on about:blank, so its start-up is not measured). */
   close(): Promise<void>;
@@ -84,8 +84,10 @@ async function browserHost(): Promise<PageHost> {
       return {
         kind: 'browser',
         async stats() {
-          const rows = await page.evaluate('document.querySelectorAll("#rows tr.row").length');
-          return { messages, bytes, rows: Number(rows) };
+          // The list draws only the rows in view; what it holds is its "N of M shown" line.
+          const count = await page.evaluate('document.getElementById("count").textContent');
+          const rows = Number(/ of (\d+) shown$/.exec(String(count))?.[1] ?? 0);
+          return { messages, bytes, rows };
         },
         close: async () => void (await page.goto('about:blank')),
       };

@@ -29,8 +29,15 @@ let mode: 'live' | 'file' = 'live';
 
 const tbody = byId<HTMLTableSectionElement>('rows');
 const countText = byId('count');
+/** The newest verdict from the feed, drawn with the list (a few times a second at most). */
+let pendingReport: Report | undefined;
+let shownCount = 0;
 const list = new SessionList(tbody, (shown, total) => {
+  shownCount = shown;
   countText.textContent = `${shown} of ${total} shown`;
+  showReport(pendingReport);
+  pendingReport = undefined;
+  refreshFindingOptions();
 });
 const pane = byId('pane');
 const search = byId<HTMLInputElement>('search');
@@ -50,7 +57,7 @@ function applyFilter(): void {
   const start = performance.now();
   list.setFilter(filter);
   timings.lastFilterMs = performance.now() - start;
-  timings.lastFilterRows = tbody.rows.length;
+  timings.lastFilterRows = shownCount;
   writeUrl();
 }
 
@@ -90,6 +97,7 @@ function onSnapshot(snapshot: SessionsSnapshot): void {
     snapshot.mode === 'file' ? `saved log ${snapshot.title} (read-only)` : `live on ${snapshot.title}`;
   clearButton.disabled = snapshot.mode === 'file';
   pauseButton.disabled = snapshot.mode === 'file';
+  pendingReport = undefined;
   const start = performance.now();
   list.replace(snapshot.rows);
   if (timings.firstRenderMs === undefined) {
@@ -118,10 +126,10 @@ function connect(): void {
       report?: Report;
       firstSeq?: number;
     };
+    // Kept now, drawn (rows, verdict, finding list) with the list's next coalesced draw.
+    if (batch.report) pendingReport = batch.report;
     list.add(batch.rows);
     if (batch.firstSeq !== undefined) list.dropBefore(batch.firstSeq);
-    showReport(batch.report);
-    refreshFindingOptions();
   });
 }
 

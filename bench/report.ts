@@ -99,6 +99,9 @@ export function writeReport(report: Report, file: string): string {
     '- `ka` = keep-alive, one tunnel per concurrent lane reused for every request (undici `ProxyAgent`); ' +
       '`new` = a new CONNECT and TLS handshake per request with `Connection: close` (https-proxy-agent, the ' +
       'pattern of `@azure/monitor-opentelemetry-exporter`). `c1`/`c16` = concurrent requests.',
+    '- `raw-tls` cells: the second load generator, raw TLS sockets through one CONNECT tunnel per lane writing ' +
+      'one pre-built keep-alive request buffer, in two processes of their own (bench/load-raw.ts). `storm` cells: ' +
+      'an expired token on every request, so every exchange draws TOKEN_EXPIRED and every log line carries a finding.',
     `- Each cell: ${report.knobs.warmupMs} ms warm-up, then ${report.knobs.cellMs} ms measured; ${report.knobs.reps} ` +
       'repetitions, interleaved (every configuration runs each cell before the next cell starts; the order ' +
       'rotates per repetition). Figures are medians over the repetitions. Load generator, upstream and proxy ' +

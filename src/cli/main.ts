@@ -77,8 +77,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
 
 /** This process runs the command itself (the young generation is already as it should be, or needs no care). */
 function runHere(argv: string[]): Promise<number> {
-  followParent(process.env);
-  if (process.env[DEBUG_HEAP_ENV] === '1') process.stderr.write(heapDebugLine(process.env));
+  const reexecuted = followParent(process.env);
+  if (process.env[DEBUG_HEAP_ENV] === '1') process.stderr.write(heapDebugLine(reexecuted));
   return main(argv);
 }
 

@@ -70,19 +70,25 @@ export function reexecWithSmallYoungGeneration(script: string, argv: readonly st
   });
 }
 
-/** In the re-executed child: end like the parent when the parent is gone (its pipe end closes). */
-export function followParent(env: NodeJS.ProcessEnv): void {
-  if (env[REEXEC_MARKER] !== '1') return;
+/**
+ * In the re-executed child: end like the parent when the parent is gone (its pipe end closes).
+ * Takes the marker out of the environment, so processes this one starts do not inherit it.
+ * Returns whether this process is the re-executed child.
+ */
+export function followParent(env: NodeJS.ProcessEnv): boolean {
+  if (env[REEXEC_MARKER] !== '1') return false;
+  delete env[REEXEC_MARKER];
   let socket: net.Socket;
   try {
     socket = new net.Socket({ fd: PARENT_FD, readable: true, writable: false });
   } catch {
-    return; // started with the marker by hand, without the pipe: nothing to follow
+    return true; // started with the marker by hand, without the pipe: nothing to follow
   }
   socket.on('error', () => undefined);
   socket.on('close', () => process.kill(process.pid, 'SIGKILL'));
   socket.resume();
   socket.unref();
+  return true;
 }
 
 /**
@@ -104,11 +110,11 @@ export function measureYoungGenerationMb(): number {
 }
 
 /** The one debug line: `appinsights-auth-proxy: heap: {"youngGenerationMb":4,"reexecuted":true,…}`. */
-export function heapDebugLine(env: NodeJS.ProcessEnv): string {
+export function heapDebugLine(reexecuted: boolean): string {
   return `appinsights-auth-proxy: heap: ${JSON.stringify({
     youngGenerationMb: measureYoungGenerationMb(),
     semiSpaceFlag: process.execArgv.find((a) => a.includes('semi-space-size')) ?? null,
-    reexecuted: env[REEXEC_MARKER] === '1',
+    reexecuted,
     pid: process.pid,
   })}\n`;
 }

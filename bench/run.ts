@@ -506,7 +506,7 @@ async function inner(): Promise<number> {
             );
         }
         log(
-          `rep ${rep + 1}/${REPS} ${cellKey(cell)}: ${Object.entries(cells[cellKey(cell)]!)
+          `rep ${rep + 1}/${REPS} ${cellKey(cell)}: ${Object.entries(cells[cellKey(cell)] ?? {})
             .map(
               ([k, runs]) =>
                 `${k} ${Math.round(runs.at(-1)!.rps)} (${runs.at(-1)!.cpuMsPerReq.toFixed(2)} ms cpu)`,

@@ -27,8 +27,6 @@ export interface CellRequest {
   warmupMs: number;
   durationMs: number;
   ca: string[];
-  /** 'expired': the failure storm (every request draws a finding). Default fresh. */
-  token?: 'fresh' | 'expired';
 }
 
 export interface CellResult {
@@ -62,7 +60,6 @@ export interface SoakRequest {
 }
 
 const TOKEN = bearerToken();
-const EXPIRED_TOKEN = bearerToken(-3600);
 /** Set by a {type: 'stop'} message: ends a running soak early (the orchestrator's memory guard). */
 let stopRequested = false;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -78,7 +75,6 @@ function keepAliveSender(
   target: Target,
   host: string,
   ca: string[],
-  token = TOKEN,
 ): { send: Sender; close: () => Promise<void> } {
   const dispatcher: Dispatcher = target.proxyUrl
     ? new ProxyAgent({ uri: target.proxyUrl, requestTls: { ca }, keepAliveTimeout: 30_000 })
@@ -89,7 +85,7 @@ function keepAliveSender(
       const res = await undiciRequest(url, {
         dispatcher,
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, ...body.headers },
+        headers: { authorization: `Bearer ${TOKEN}`, ...body.headers },
         body: body.payload,
         headersTimeout: REQUEST_TIMEOUT_MS,
         bodyTimeout: REQUEST_TIMEOUT_MS,
@@ -104,7 +100,6 @@ function newConnectionSender(
   target: Target,
   host: string,
   ca: string[],
-  token = TOKEN,
 ): { send: Sender; close: () => Promise<void> } {
   const agent = target.proxyUrl ? new HttpsProxyAgent(target.proxyUrl) : undefined;
   return {
@@ -120,7 +115,7 @@ function newConnectionSender(
             agent: agent ?? false,
             timeout: REQUEST_TIMEOUT_MS,
             headers: {
-              authorization: `Bearer ${token}`,
+              authorization: `Bearer ${TOKEN}`,
               connection: 'close',
               'content-length': body.payload.length,
               ...body.headers,
@@ -155,11 +150,10 @@ function percentile(sorted: number[], p: number): number {
 
 async function runCell(msg: CellRequest): Promise<CellResult> {
   const body = BODIES[msg.body];
-  const token = msg.token === 'expired' ? EXPIRED_TOKEN : TOKEN;
   const sender =
     msg.pattern === 'ka'
-      ? keepAliveSender(msg.target, msg.host, msg.ca, token)
-      : newConnectionSender(msg.target, msg.host, msg.ca, token);
+      ? keepAliveSender(msg.target, msg.host, msg.ca)
+      : newConnectionSender(msg.target, msg.host, msg.ca);
   const t0 = performance.now();
   const measureFrom = t0 + msg.warmupMs;
   const until = measureFrom + msg.durationMs;

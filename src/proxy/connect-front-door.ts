@@ -7,7 +7,7 @@ import { openTunnelUpstream, spliceSockets, type TunnelStats } from './blind-tun
 import { formatHostPort, type HostPort, parseConnectTarget } from './connect-target';
 import { classifyUpstreamError } from './error-kind';
 import { type DestinationPolicy, type guardedLookup, isLocalClient, refusedDestination } from './exposure';
-import { type LiveExchange, nextExchangeId } from './live-exchange';
+import { type LiveExchange, liveExchange, nextExchangeId } from './live-exchange';
 import { PROXY_AUTH_REQUIRED } from './proxy-auth';
 import type { ResolveMap } from './resolve-map';
 import { terminateTls } from './tls-terminator';
@@ -157,21 +157,18 @@ export class ConnectFrontDoor {
 
   private reportHandshakeFailure(info: TunnelInfo, error: ExchangeError, startedAt: number): void {
     this.ctx.counters.tlsFailures += 1;
-    this.ctx.exchange({
-      id: nextExchangeId(),
-      start: startedAt,
-      end: Date.now(),
+    const opening = {
       client: info.client,
       connect: info.connect,
       scope: info.scope,
       method: 'CONNECT',
-      scheme: 'https',
+      scheme: 'https' as const,
       target: info.target,
       path: '',
       httpVersion: info.connect.httpVersion,
       requestHeaders: {},
-      error,
-    });
+    };
+    this.ctx.exchange(liveExchange(nextExchangeId(), startedAt, opening, { end: Date.now(), error }));
   }
 
   private openBlindTunnel(

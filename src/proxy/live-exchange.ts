@@ -3,32 +3,78 @@ import type { ExchangeError, Scope } from '../model/exchange';
 import type { BodyTap } from './body-tap';
 import type { HostPort } from './connect-target';
 
-/** What the relay notes about one exchange while it happens: raw, cheap, mutable, never logged. */
-export interface LiveExchange {
-  id: string;
-  start: number;
-  client: { address: string; port?: number };
-  connect?: { target: string; httpVersion: string };
-  scope: Scope;
-  method: string;
+/** What is known of an exchange when its request head arrives (or its TLS handshake begins). */
+export interface LiveOpening {
+  readonly client: { readonly address: string; readonly port?: number };
+  readonly connect?: { readonly target: string; readonly httpVersion: string };
+  readonly scope: Scope;
+  readonly method: string;
   /** Where the request goes: scheme, host, port and path-with-query (unredacted until recorded). */
-  scheme: 'https' | 'http';
-  target: HostPort;
-  path: string;
-  httpVersion: string;
-  requestHeaders: IncomingHttpHeaders;
-  requestBody?: BodyTap;
-  response?: {
-    status: number;
-    reason: string;
-    httpVersion: string;
-    headers: IncomingHttpHeaders;
-    at: number;
+  readonly scheme: 'https' | 'http';
+  readonly target: HostPort;
+  readonly path: string;
+  readonly httpVersion: string;
+  readonly requestHeaders: IncomingHttpHeaders;
+  readonly upstream?: { readonly address: string; readonly viaProxy?: string };
+}
+
+/** The upstream's response head, as it arrived. */
+export interface LiveResponse {
+  readonly status: number;
+  readonly reason: string;
+  readonly httpVersion: string;
+  readonly headers: IncomingHttpHeaders;
+  /** Epoch milliseconds when the head arrived. */
+  readonly at: number;
+}
+
+/** How the exchange went: everything the relay learnt after the opening. */
+export interface LiveOutcome {
+  readonly requestBody?: BodyTap;
+  readonly response?: LiveResponse;
+  readonly responseBody?: BodyTap;
+  readonly end?: number;
+  readonly error?: ExchangeError;
+}
+
+/**
+ * The relay's raw notes about one finished exchange: cheap, never logged, handed to the
+ * pipeline which turns them into the redacted `Exchange` (record-exchange.ts).
+ */
+export interface LiveExchange extends LiveOpening, LiveOutcome {
+  readonly id: string;
+  readonly start: number;
+}
+
+/**
+ * The one constructor of the live record. The capture (exchange-capture.ts) and the CONNECT
+ * front door's handshake failures both go through it, so every record has the same shape.
+ */
+export function liveExchange(
+  id: string,
+  start: number,
+  opening: LiveOpening,
+  outcome: LiveOutcome,
+): LiveExchange {
+  return {
+    id,
+    start,
+    client: opening.client,
+    connect: opening.connect,
+    scope: opening.scope,
+    method: opening.method,
+    scheme: opening.scheme,
+    target: opening.target,
+    path: opening.path,
+    httpVersion: opening.httpVersion,
+    requestHeaders: opening.requestHeaders,
+    upstream: opening.upstream,
+    requestBody: outcome.requestBody,
+    response: outcome.response,
+    responseBody: outcome.responseBody,
+    end: outcome.end,
+    error: outcome.error,
   };
-  responseBody?: BodyTap;
-  end?: number;
-  error?: ExchangeError;
-  upstream?: { address: string; viaProxy?: string };
 }
 
 let counter = 0;

@@ -2,31 +2,23 @@ import './mitm-patches';
 import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type net from 'node:net';
-import os from 'node:os';
-import { Proxy as MitmProxy } from 'http-mitm-proxy';
+import { type ErrorCallback, type IContext, Proxy as MitmProxy } from 'http-mitm-proxy';
 import type { CertificateAuthority } from '../certs/ca';
 import { LeafIssuer } from '../certs/leaf-issuer';
-import type { Scope } from '../model/exchange';
 import type { TunnelStats } from './blind-tunnel';
-import { BodyTap } from './body-tap';
 import { formatHostPort, type HostPort } from './connect-target';
-import { classifyUpstreamError } from './error-kind';
-import { type LiveExchange, nextExchangeId } from './live-exchange';
+import { ConnectFrontDoor, type FrontDoorContext, type TunnelInfo } from './connect-front-door';
+import { type DestinationPolicy, guardedLookup, refusedDestination } from './exposure';
+import type { LiveExchange } from './live-exchange';
 import { answerLocally, type LocalRoute } from './local-endpoints';
 import { makeProxyAuthCheck } from './proxy-auth';
+import { type Notice, type RelayDeps, RelayState } from './relay-state';
+import { type Route, routeRequest, type RoutingDeps } from './request-routing';
 import { ResolveMap } from './resolve-map';
 import type { ScopeMatcher } from './scope';
+import { isSelfAddress } from './self-address';
+import { handleUpgrade, refuseInterceptedUpgrade, type UpgradeContext } from './upgrade-handler';
 import { PlainUpstreamAgent, UpstreamAgent } from './upstream-agent';
-import {
-  type DestinationPolicy,
-  guardedLookup,
-  isLocalClient,
-  isLoopbackAddress,
-  refusedDestination,
-} from './exposure';
-import { answerRaw, handleUpgrade } from './upgrade-handler';
-import { ConnectFrontDoor, type FrontDoorContext, type TunnelInfo } from './connect-front-door';
-import { dropUnwritableHeaders, printable, safeReasonPhrase } from './peer-values';
 
 export interface ProxyServerOptions {
   host: string;
@@ -55,43 +47,23 @@ export interface ProxyServerEvents {
   /** A blind (not decrypted) tunnel closed. */
   tunnel: [TunnelStats & { client: string }];
   /** Something worth a log line that is not an exchange (bad CONNECT, library noise, ...). */
-  notice: [{ level: 'debug' | 'info' | 'warn' | 'error'; msg: string; [k: string]: unknown }];
-}
-
-const HOP_BY_HOP = [
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'upgrade',
-  'transfer-encoding',
-];
-const ORIGINAL_URL = Symbol('originalUrl');
-const LIVE = Symbol('liveExchange');
-const TARGET = Symbol('target');
-
-/** Removes hop-by-hop headers (and those named in Connection) from a header object, in place. */
-function stripHopByHop(headers: Record<string, unknown>, keepTransferEncoding: boolean): void {
-  const named = String(headers.connection ?? '')
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
-  for (const h of [...HOP_BY_HOP, ...named]) {
-    if (keepTransferEncoding && h === 'transfer-encoding') continue;
-    delete headers[h];
-  }
+  notice: [Notice];
 }
 
 /**
- * The proxy: http-mitm-proxy's listener and request/response pipeline, with our CONNECT front
- * door (connect-front-door.ts), our upgrade handler (upgrade-handler.ts), our upstream agent,
- * and capture taps that only listen. Emits typed events; it never analyses or logs by itself.
+ * The proxy: the thin adapter to http-mitm-proxy's listener and hooks. The CONNECT front door
+ * (connect-front-door.ts), upgrades (upgrade-handler.ts), routing (request-routing.ts) and each
+ * request's relay and capture (relay-state.ts) are their own units; this class wires them to
+ * the library and emits typed events. It never analyses or logs by itself.
  */
 export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   private readonly mitm = new MitmProxy();
   private readonly innerServer = http.createServer();
   private readonly tunnels = new WeakMap<net.Socket, TunnelInfo>();
+  /** Each request's one state object, keyed by the library's context for its hooks. */
+  private readonly relays = new WeakMap<IContext, RelayState>();
+  /** The request target as sent: the library rewrites absolute-form URLs before our hooks. */
+  private readonly originalUrls = new WeakMap<IncomingMessage, string | undefined>();
   private readonly sockets = new Set<net.Socket>();
   private readonly resolveMap: ResolveMap;
   private readonly upstreamProxy?: URL;
@@ -99,6 +71,8 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   private readonly httpAgent: PlainUpstreamAgent;
   private readonly authorized: ReturnType<typeof makeProxyAuthCheck>;
   private readonly destinations: DestinationPolicy;
+  private readonly relayDeps: RelayDeps;
+  private readonly routingDeps: RoutingDeps;
   private issuer?: LeafIssuer;
   private readonly startedAt = Date.now();
   readonly counters = { exchanges: 0, tunnels: 0, tlsFailures: 0, rejectedConnects: 0 };
@@ -123,18 +97,46 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       resolve: this.resolveMap,
       namesResolvedUpstream: this.upstreamProxy !== undefined,
     };
+    const notice = (n: Notice) => this.emit('notice', n);
+    this.relayDeps = {
+      upstream: {
+        httpsAgent: this.httpsAgent,
+        httpAgent: this.httpAgent,
+        timeoutMs: options.upstreamTimeoutMs,
+        guardFor: (local) => this.guardFor(local),
+      },
+      capture: options.capture
+        ? {
+            maxCaptureBytes: options.maxCaptureBytes,
+            now: Date.now,
+            deliver: (live) => this.emit('exchange', live),
+          }
+        : undefined,
+      resolve: this.resolveMap,
+      upstreamProxy: this.upstreamProxy,
+      counters: this.counters,
+      notice,
+    };
+    this.routingDeps = {
+      tunnelOf: (socket) => this.tunnels.get(socket),
+      originalUrl: (req) => this.originalUrls.get(req),
+      isSelf: (t) => this.isSelf(t),
+      authorized: this.authorized,
+      scopeOf: (host) => options.scope.scopeOf(host),
+      allowPrivate: this.destinations.allowPrivate,
+    };
   }
 
   async start(): Promise<{ host: string; port: number }> {
     this.issuer = await LeafIssuer.create(this.options.ca);
     const mitm = this.mitm;
     // All of the library's error handling goes through us: no console output, no "504 Proxy Error".
-    mitm._onError = (kind: string, ctx: any, err: Error) => this.onLibraryError(kind, ctx, err);
+    mitm._onError = (kind, ctx, err) => this.onLibraryError(kind, ctx, err);
     const frontDoor = new ConnectFrontDoor(this.frontDoorContext());
     mitm.onConnect((req, socket, head) => frontDoor.handle(req, socket as net.Socket, head));
     mitm.onRequest((ctx, cb) => this.onRequest(ctx, cb));
-    mitm.onResponse((ctx, cb) => this.onResponse(ctx, cb));
-    mitm.onResponseHeaders((ctx, cb) => this.onResponseHeaders(ctx, cb));
+    mitm.onResponse((ctx, cb) => this.stateOf(ctx).responseArrived(cb));
+    mitm.onResponseHeaders((ctx, cb) => this.stateOf(ctx).responseHeaders(cb));
     this.innerServer.on('request', (req, res) => mitm._onHttpServerRequest(true, req, res));
     this.innerServer.keepAliveTimeout = this.options.idleTimeoutMs;
     // A decrypted connection that goes quiet (no request, or none after the last) is closed.
@@ -165,25 +167,10 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     server.on('upgrade', (req: IncomingMessage, socket: net.Socket, head: Buffer) => {
       handleUpgrade(this.upgradeContext(), req, socket, head).catch(() => socket.destroy());
     });
-    // Inside an intercepted tunnel: no intercepted service speaks WebSocket; say so.
-    this.innerServer.on('upgrade', (req: IncomingMessage, socket: net.Socket) => {
-      const tunnel = this.tunnels.get(socket);
-      answerRaw(
-        socket,
-        '501 Not Implemented',
-        'upgrades inside an intercepted host are not relayed; Azure Monitor ingestion needs no WebSocket',
-      );
-      this.emit('notice', {
-        level: 'warn',
-        msg: `refused ${printable(String(req.headers.upgrade ?? ''), 40)} upgrade inside an intercepted host (501)`,
-        target: tunnel ? formatHostPort(tunnel.target) : undefined,
-        client: tunnel?.client.address,
-      });
-    });
-    // Remember the request target as sent: the library rewrites absolute-form URLs before our hooks.
-    server.prependListener('request', (req: IncomingMessage) => {
-      (req as any)[ORIGINAL_URL] = req.url;
-    });
+    this.innerServer.on('upgrade', (req: IncomingMessage, socket: net.Socket) =>
+      refuseInterceptedUpgrade(req, socket, this.tunnels.get(socket), (n) => this.emit('notice', n)),
+    );
+    server.prependListener('request', (req: IncomingMessage) => this.originalUrls.set(req, req.url));
     const addr = server.address() as net.AddressInfo;
     this.address = { host: this.options.host, port: addr.port };
     return this.address;
@@ -212,18 +199,18 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     };
   }
 
-  private upgradeContext() {
+  private upgradeContext(): UpgradeContext {
     return {
       authorized: this.authorized,
-      isSelf: (t: HostPort) => this.isSelf(t),
-      inScope: (host: string) => this.options.scope.scopeOf(host) !== undefined,
+      isSelf: (t) => this.isSelf(t),
+      inScope: (host) => this.options.scope.scopeOf(host) !== undefined,
       destinations: this.destinations,
       resolve: this.resolveMap,
       upstreamProxy: this.upstreamProxy,
       upstreamTimeoutMs: this.options.upstreamTimeoutMs,
       idleTimeoutMs: this.options.idleTimeoutMs,
-      notice: (n: ProxyServerEvents['notice'][0]) => this.emit('notice', n),
-      tunnel: (t: TunnelStats & { client: string }) => this.emit('tunnel', t),
+      notice: (n) => this.emit('notice', n),
+      tunnel: (t) => this.emit('tunnel', t),
     };
   }
 
@@ -267,303 +254,67 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   }
 
   private isSelf(target: HostPort): boolean {
-    if (!this.address || target.port !== this.address.port) return false;
-    const h = target.host;
-    if (h === this.address.host || h === 'localhost' || isLoopbackAddress(h) || h === '0.0.0.0' || h === '::')
-      return true;
-    // Listening on every interface: any address of this machine reaches us too.
-    const any = this.address.host === '0.0.0.0' || this.address.host === '::';
-    return any && Object.values(os.networkInterfaces()).some((list) => list?.some((i) => i.address === h));
+    return isSelfAddress(target, this.address);
   }
 
-  // ---- Requests --------------------------------------------------------------------------
+  /** The request's one state object, made on its first hook (onRequest, or an early error). */
+  private stateOf(ctx: IContext): RelayState {
+    let state = this.relays.get(ctx);
+    if (!state) {
+      state = new RelayState(ctx, this.relayDeps);
+      this.relays.set(ctx, state);
+    }
+    return state;
+  }
 
-  private onRequest(ctx: any, cb: (err?: Error) => void): void {
-    const req: IncomingMessage = ctx.clientToProxyRequest;
-    const res: ServerResponse = ctx.proxyToClientResponse;
-    let scheme: 'https' | 'http';
-    let target: HostPort;
-    let path: string;
-    let scope: Scope | undefined;
-    let tunnel: TunnelInfo | undefined;
-
-    if (ctx.isSSL) {
-      tunnel = this.tunnels.get(req.socket);
-      if (!tunnel) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('appinsights-auth-proxy: lost the tunnel of this request\n');
-        return;
-      }
-      // The CONNECT line says where the client meant to go; the Host header is not trusted for routing.
-      scheme = 'https';
-      target = tunnel.target;
-      path = req.url ?? '/';
-      scope = tunnel.scope;
+  private onRequest(ctx: IContext, cb: ErrorCallback): void {
+    const state = this.stateOf(ctx);
+    const req = ctx.clientToProxyRequest;
+    const res = ctx.proxyToClientResponse;
+    const routing = routeRequest(req, ctx.isSSL, this.routingDeps);
+    if (routing.kind === 'local') {
+      this.serveLocally(routing.path, req, res);
+    } else if (routing.kind === 'answer') {
+      res.writeHead(routing.status, routing.headers);
+      res.end(routing.text);
     } else {
-      const original: string = (req as any)[ORIGINAL_URL] ?? req.url ?? '/';
-      if (original.startsWith('/') || original === '*') {
-        this.serveLocally(original, req, res);
-        return;
-      }
-      let url: URL;
-      try {
-        url = new URL(original);
-      } catch {
-        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('appinsights-auth-proxy: malformed request target\n');
-        return;
-      }
-      scheme = url.protocol === 'https:' ? 'https' : 'http';
-      target = {
-        host: url.hostname.replace(/^\[|\]$/g, '').toLowerCase(),
-        port: Number(url.port || (scheme === 'https' ? 443 : 80)),
-      };
-      path = `${url.pathname}${url.search}`;
-      if (this.isSelf(target)) {
-        this.serveLocally(path, req, res);
-        return;
-      }
-      if (!this.authorized(req.headers)) {
-        res.writeHead(407, {
-          'proxy-authenticate': 'Basic realm="appinsights-auth-proxy"',
-          'content-type': 'text/plain; charset=utf-8',
-        });
-        res.end('appinsights-auth-proxy: proxy authentication required\n');
-        return;
-      }
       // Absolute-form https:// in clear (legacy Node SDK): we make the TLS connection upstream.
-      ctx.isSSL = scheme === 'https';
-      scope = this.options.scope.scopeOf(target.host);
-      const local = isLocalClient(req.socket.remoteAddress);
-      if (!local && !this.destinations.allowPrivate) {
-        const to = target;
-        refusedDestination(to, local, this.destinations).then(
-          (refused) => {
-            if (!refused) {
-              this.forward(ctx, cb, { scheme, target: to, path, scope, local });
-              return;
-            }
-            this.emit('notice', {
-              level: 'warn',
-              msg: 'refused a request to a private destination (403)',
-              target: formatHostPort(to),
-              client: req.socket.remoteAddress,
-            });
-            res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
-            res.end(`appinsights-auth-proxy: ${refused.message}\n`);
-          },
-          (err: Error) => cb(err),
-        );
-        return;
-      }
-    }
-    this.forward(ctx, cb, { scheme, target, path, scope, tunnel, local: tunnel?.local ?? true });
-  }
-
-  /** Sets up the upstream request of an exchange the proxy relays, and its capture. */
-  private forward(
-    ctx: any,
-    cb: (err?: Error) => void,
-    route: {
-      scheme: 'https' | 'http';
-      target: HostPort;
-      path: string;
-      scope?: Scope;
-      tunnel?: TunnelInfo;
-      local: boolean;
-    },
-  ): void {
-    const { scheme, target, path, scope, tunnel } = route;
-    const req: IncomingMessage = ctx.clientToProxyRequest;
-    const res: ServerResponse = ctx.proxyToClientResponse;
-    const options = ctx.proxyToServerRequestOptions;
-    options.host = target.host;
-    options.port = target.port;
-    options.path = path;
-    options.agent = scheme === 'https' ? this.httpsAgent : this.httpAgent;
-    if (scheme === 'https') options.servername = target.host;
-    const lookup = this.guardFor(route.local);
-    if (lookup) options.lookup = lookup;
-    stripHopByHop(options.headers, true);
-
-    // Upstream timeout: from the request's start to the response headers.
-    // (A plain timer that destroys the upstream request: no AbortController per request.)
-    const timer = setTimeout(() => {
-      ctx.upstreamTimedOut = true;
-      ctx.proxyToServerRequest?.destroy(new Error('upstream timeout'));
-    }, this.options.upstreamTimeoutMs);
-    ctx.clearUpstreamTimer = () => clearTimeout(timer);
-
-    // Client gone before the end: abort upstream so nothing is left half-open.
-    res.once('close', () => {
-      clearTimeout(timer);
-      if (!res.writableFinished) {
-        ctx.clientAborted = true;
-        ctx.proxyToServerRequest?.destroy();
-      }
-      const live: LiveExchange | undefined = ctx[LIVE];
-      if (live) this.finish(live, ctx);
-    });
-
-    if (scope && this.options.capture) {
-      const live: LiveExchange = {
-        id: nextExchangeId(),
-        start: Date.now(),
-        client: tunnel?.client ?? { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort },
-        scope,
-        method: req.method ?? 'GET',
-        scheme,
-        target,
-        path,
-        httpVersion: req.httpVersion,
-        requestHeaders: req.headers,
-        requestBody: new BodyTap(this.options.maxCaptureBytes),
-      };
-      if (tunnel) live.connect = tunnel.connect;
-      const to = this.resolveMap.lookup(target.host, target.port);
-      live.upstream = this.upstreamProxy
-        ? { address: formatHostPort(target), viaProxy: this.upstreamProxy.host }
-        : { address: formatHostPort(to) };
-      ctx[LIVE] = live;
-      const tap = live.requestBody!;
-      req.on('data', (chunk: Buffer) => tap.push(chunk));
-    }
-    this.counters.exchanges += 1;
-    ctx[TARGET] = target;
-    // The library builds the upstream request right after this callback, synchronously: a value
-    // from the client that http.request() refuses becomes a 400 for this request, not a crash.
-    try {
-      cb();
-      // A 101 the client never asked for (upgrades do not come this way): Node would leave the
-      // request hanging until the timeout; answer 502 at once.
-      ctx.proxyToServerRequest?.once('upgrade', (_res: IncomingMessage, upstreamSocket: net.Socket) => {
-        upstreamSocket.destroy();
-        this.onLibraryError(
-          'PROXY_TO_SERVER_REQUEST_ERROR',
-          ctx,
-          Object.assign(
-            new Error('upstream switched protocols (101) on a request that asked for no upgrade'),
-            {
-              code: 'UPSTREAM_UNEXPECTED_UPGRADE',
-            },
-          ),
-        );
-      });
-    } catch (err) {
-      clearTimeout(timer);
-      this.emit('notice', {
-        level: 'warn',
-        msg: 'request refused: a value in it cannot be sent upstream (400)',
-        target: formatHostPort(target),
-        error: printable((err as Error).message),
-      });
-      if (!res.headersSent) {
-        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-        res.end('appinsights-auth-proxy: the request holds a value that cannot be sent upstream\n');
-      }
+      ctx.isSSL = routing.route.scheme === 'https';
+      if (routing.checkDestination) this.relayIfAllowed(ctx, state, routing.route, cb);
+      else state.relay(routing.route, cb);
     }
   }
 
-  private onResponse(ctx: any, cb: (err?: Error) => void): void {
-    ctx.clearUpstreamTimer?.();
-    const upstreamRes: IncomingMessage = ctx.serverToProxyResponse;
-    const live: LiveExchange | undefined = ctx[LIVE];
-    if (live) {
-      live.response = {
-        status: upstreamRes.statusCode ?? 0,
-        reason: upstreamRes.statusMessage ?? '',
-        httpVersion: upstreamRes.httpVersion,
-        headers: { ...upstreamRes.headers },
-        at: Date.now(),
-      };
-      const tap = new BodyTap(this.options.maxCaptureBytes);
-      live.responseBody = tap;
-      upstreamRes.on('data', (chunk: Buffer) => tap.push(chunk));
-    }
-    cb();
+  /** A client that is not local: the exposure rules clear the destination first (else 403). */
+  private relayIfAllowed(ctx: IContext, state: RelayState, route: Route, cb: ErrorCallback): void {
+    refusedDestination(route.target, route.local, this.destinations).then(
+      (refused) => {
+        if (!refused) {
+          state.relay(route, cb);
+          return;
+        }
+        const req = ctx.clientToProxyRequest;
+        const res = ctx.proxyToClientResponse;
+        this.emit('notice', {
+          level: 'warn',
+          msg: 'refused a request to a private destination (403)',
+          target: formatHostPort(route.target),
+          client: req.socket.remoteAddress,
+        });
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`appinsights-auth-proxy: ${refused.message}\n`);
+      },
+      (err: Error) => cb(err),
+    );
   }
 
-  private onResponseHeaders(ctx: any, cb: (err?: Error) => void): void {
-    const upstreamRes: IncomingMessage = ctx.serverToProxyResponse;
-    const res: ServerResponse = ctx.proxyToClientResponse;
-    // Keep the service's own reason phrase ("Authentication not supported" matters to SDKs),
-    // unless it holds bytes Node cannot write (a hostile upstream would crash the write).
-    const status = upstreamRes.statusCode ?? 502;
-    const { reason, replaced } = safeReasonPhrase(status, upstreamRes.statusMessage);
-    res.statusMessage = reason;
-    // Framing and connection management are per hop: Node sets them for the client's connection.
-    stripHopByHop(upstreamRes.headers, false);
-    const dropped = dropUnwritableHeaders(upstreamRes.headers);
-    if (replaced || dropped.length > 0) {
-      this.emit('notice', {
-        level: 'warn',
-        msg: 'upstream response held bytes that cannot be relayed; sanitised',
-        upstream: formatHostPort(ctx[TARGET] ?? { host: '?', port: 0 }),
-        ...(replaced ? { reasonPhrase: printable(upstreamRes.statusMessage ?? '') } : {}),
-        ...(dropped.length > 0 ? { droppedHeaders: dropped } : {}),
-      });
-    }
-    // The library writes the head right after this callback, synchronously: a throw there (any
-    // value we did not foresee) must become a 502 for this exchange, not an uncaught exception.
-    try {
-      cb();
-    } catch (err) {
-      this.onLibraryError('PEER_VALUE_ERROR', ctx, err as Error);
-    }
-  }
-
-  private finish(live: LiveExchange, ctx: any): void {
-    if (live.end !== undefined) return;
-    live.end = Date.now();
-    if (ctx.clientAborted && !live.error) {
-      live.error = {
-        kind: 'CLIENT_ABORTED',
-        message: 'the client closed the connection before the exchange ended',
-      };
-    }
-    this.emit('exchange', live);
-  }
-
-  /** Every error the library reports, in one place: upstream failures become 502/504 answers. */
-  private onLibraryError(kind: string, ctx: any, err: Error): void {
+  /** Every error the library reports: a request's own go to its state, the rest are notices. */
+  private onLibraryError(kind: string, ctx: IContext | null, err: Error): void {
     if (!ctx) {
       this.emit('notice', { level: 'debug', msg: `proxy socket error (${kind})`, error: err?.message });
       return;
     }
-    ctx.clearUpstreamTimer?.();
-    const res: ServerResponse = ctx.proxyToClientResponse;
-    const live: LiveExchange | undefined = ctx[LIVE];
-    const clientSide = kind === 'CLIENT_TO_PROXY_REQUEST_ERROR' || kind === 'PROXY_TO_CLIENT_RESPONSE_ERROR';
-    if (clientSide || ctx.clientAborted) {
-      ctx.clientAborted = true;
-      ctx.proxyToServerRequest?.destroy();
-      return;
-    }
-    const failure = ctx.upstreamTimedOut
-      ? {
-          kind: 'UPSTREAM_TIMEOUT' as const,
-          message: `no response from upstream within ${this.options.upstreamTimeoutMs} ms`,
-          code: 'UPSTREAM_TIMEOUT',
-          status: 504 as const,
-        }
-      : classifyUpstreamError(err as NodeJS.ErrnoException);
-    if (live && !live.error) {
-      const { status: _status, ...error } = failure;
-      live.error = error;
-    }
-    if (!res.headersSent) {
-      const body = `appinsights-auth-proxy: ${failure.kind}: ${failure.message}\n`;
-      res.writeHead(failure.status, failure.status === 504 ? 'Gateway Timeout' : 'Bad Gateway', {
-        'content-type': 'text/plain; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
-        'x-appinsights-auth-proxy-error': failure.kind,
-      });
-      res.end(body);
-    } else {
-      // Mid-body failure: cut the client's connection so it sees a truncated body, not a clean end.
-      res.destroy();
-    }
-    ctx.proxyToServerRequest?.destroy();
+    this.stateOf(ctx).libraryError(kind, err);
   }
 
   async close(): Promise<void> {
@@ -578,6 +329,6 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     this.innerServer.closeAllConnections();
     this.httpsAgent.destroy();
     this.httpAgent.destroy();
-    (this.mitm as any).wsServer?.close();
+    this.mitm.wsServer?.close();
   }
 }

@@ -150,3 +150,26 @@ export async function handleUpgrade(
   });
   spliceSockets(socket, upstream, stats, ctx.idleTimeoutMs, (s) => ctx.tunnel({ ...s, client }));
 }
+
+/**
+ * An upgrade inside an intercepted tunnel: no intercepted service speaks WebSocket; say so.
+ * `where` is the tunnel's target and client, when the tunnel is known.
+ */
+export function refuseInterceptedUpgrade(
+  req: IncomingMessage,
+  socket: net.Socket,
+  where: { target: HostPort; client: { address: string } } | undefined,
+  notice: (n: Notice) => void,
+): void {
+  answerRaw(
+    socket,
+    '501 Not Implemented',
+    'upgrades inside an intercepted host are not relayed; Azure Monitor ingestion needs no WebSocket',
+  );
+  notice({
+    level: 'warn',
+    msg: `refused ${printable(String(req.headers.upgrade ?? ''), 40)} upgrade inside an intercepted host (501)`,
+    target: where ? formatHostPort(where.target) : undefined,
+    client: where?.client.address,
+  });
+}

@@ -1,0 +1,25 @@
+/** Headers that belong to one connection, never to the message (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'upgrade',
+  'transfer-encoding',
+];
+
+/** Removes hop-by-hop headers (and those named in Connection) from a header object, in place. */
+export function stripHopByHop(headers: Record<string, unknown>, keepTransferEncoding: boolean): void {
+  const connection = headers.connection;
+  for (const h of HOP_BY_HOP) {
+    if (keepTransferEncoding && h === 'transfer-encoding') continue;
+    delete headers[h];
+  }
+  if (connection === undefined) return;
+  for (const named of String(connection).split(',')) {
+    const h = named.trim().toLowerCase();
+    if (h === '' || (keepTransferEncoding && h === 'transfer-encoding')) continue;
+    delete headers[h];
+  }
+}

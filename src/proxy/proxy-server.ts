@@ -3,52 +3,21 @@ import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type net from 'node:net';
 import { type ErrorCallback, type IContext, Proxy as MitmProxy } from 'http-mitm-proxy';
-import type { CertificateAuthority } from '../certs/ca';
 import { LeafIssuer } from '../certs/leaf-issuer';
-import type { TunnelStats } from './blind-tunnel';
-import { formatHostPort, type HostPort } from './connect-target';
+import { formatHostPort } from './connect-target';
 import { ConnectFrontDoor, type FrontDoorContext, type TunnelInfo } from './connect-front-door';
-import { type DestinationPolicy, guardedLookup, refusedDestination } from './exposure';
-import type { LiveExchange } from './live-exchange';
-import { answerLocally, type LocalRoute } from './local-endpoints';
+import { type DestinationPolicy, guardedLookup } from './exposure';
+import { answerLocally } from './local-endpoints';
 import { makeProxyAuthCheck } from './proxy-auth';
-import { type Notice, type RelayDeps, RelayState } from './relay-state';
-import { type Route, routeRequest, type RoutingDeps } from './request-routing';
+import { type RelayDeps, RelayState } from './relay-state';
+import { routeRequest, type RoutingDeps } from './request-routing';
+import type { ProxyServerEvents, ProxyServerOptions } from './proxy-options';
 import { ResolveMap } from './resolve-map';
-import type { ScopeMatcher } from './scope';
 import { isSelfAddress } from './self-address';
 import { handleUpgrade, refuseInterceptedUpgrade, type UpgradeContext } from './upgrade-handler';
-import { PlainUpstreamAgent, UpstreamAgent } from './upstream-agent';
+import { PlainUpstreamAgent, pooledSockets, UpstreamAgent } from './upstream-agent';
 
-export interface ProxyServerOptions {
-  host: string;
-  port: number;
-  ca: CertificateAuthority;
-  scope: ScopeMatcher;
-  resolve: string[];
-  upstreamCa: string[];
-  upstreamInsecure: boolean;
-  upstreamProxy?: string;
-  upstreamTimeoutMs: number;
-  idleTimeoutMs: number;
-  maxCaptureBytes: number;
-  proxyAuth?: string;
-  /** Let clients that are not local reach loopback and link-local destinations (off by default). */
-  allowPrivateDestinations?: boolean;
-  /** Capture intercepted exchanges (off: relay only, for measuring the analysis' cost). */
-  capture: boolean;
-  /** Extra pages and data endpoints on the proxy's own address (tried before the built-ins). */
-  localRoutes?: readonly LocalRoute[];
-}
-
-export interface ProxyServerEvents {
-  /** An intercepted exchange finished (or failed): raw notes, to be recorded off the relay's path. */
-  exchange: [LiveExchange];
-  /** A blind (not decrypted) tunnel closed. */
-  tunnel: [TunnelStats & { client: string }];
-  /** Something worth a log line that is not an exchange (bad CONNECT, library noise, ...). */
-  notice: [Notice];
-}
+export type { ProxyServerEvents, ProxyServerOptions } from './proxy-options';
 
 /**
  * The proxy: the thin adapter to http-mitm-proxy's listener and hooks. The CONNECT front door
@@ -72,7 +41,8 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   private readonly authorized: ReturnType<typeof makeProxyAuthCheck>;
   private readonly destinations: DestinationPolicy;
   private readonly relayDeps: RelayDeps;
-  private readonly routingDeps: RoutingDeps;
+  /** What the front door, the upgrade handler and routing need: one object, built once. */
+  private readonly doors: FrontDoorContext & UpgradeContext & RoutingDeps;
   private issuer?: LeafIssuer;
   private readonly startedAt = Date.now();
   readonly counters = { exchanges: 0, tunnels: 0, tlsFailures: 0, rejectedConnects: 0 };
@@ -97,7 +67,6 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       resolve: this.resolveMap,
       namesResolvedUpstream: this.upstreamProxy !== undefined,
     };
-    const notice = (n: Notice) => this.emit('notice', n);
     this.relayDeps = {
       upstream: {
         httpsAgent: this.httpsAgent,
@@ -115,16 +84,9 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       resolve: this.resolveMap,
       upstreamProxy: this.upstreamProxy,
       counters: this.counters,
-      notice,
+      notice: (n) => this.emit('notice', n),
     };
-    this.routingDeps = {
-      tunnelOf: (socket) => this.tunnels.get(socket),
-      originalUrl: (req) => this.originalUrls.get(req),
-      isSelf: (t) => this.isSelf(t),
-      authorized: this.authorized,
-      scopeOf: (host) => options.scope.scopeOf(host),
-      allowPrivate: this.destinations.allowPrivate,
-    };
+    this.doors = this.doorContext();
   }
 
   async start(): Promise<{ host: string; port: number }> {
@@ -132,7 +94,8 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     const mitm = this.mitm;
     // All of the library's error handling goes through us: no console output, no "504 Proxy Error".
     mitm._onError = (kind, ctx, err) => this.onLibraryError(kind, ctx, err);
-    const frontDoor = new ConnectFrontDoor(this.frontDoorContext());
+    const doors = this.doors;
+    const frontDoor = new ConnectFrontDoor(doors);
     mitm.onConnect((req, socket, head) => frontDoor.handle(req, socket as net.Socket, head));
     mitm.onRequest((ctx, cb) => this.onRequest(ctx, cb));
     mitm.onResponse((ctx, cb) => this.stateOf(ctx).responseArrived(cb));
@@ -161,11 +124,14 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     // A client that connects and sends nothing is closed after the idle timeout (headersTimeout
     // alone is only checked every 30 s by Node).
     server.timeout = this.options.idleTimeoutMs;
-    server.on('connection', (socket: net.Socket) => this.track(socket));
+    server.on('connection', (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
     // Upgrades are ours: the library's WebSocket handler skipped credentials, scope and the loop check.
     server.removeAllListeners('upgrade');
     server.on('upgrade', (req: IncomingMessage, socket: net.Socket, head: Buffer) => {
-      handleUpgrade(this.upgradeContext(), req, socket, head).catch(() => socket.destroy());
+      handleUpgrade(doors, req, socket, head).catch(() => socket.destroy());
     });
     this.innerServer.on('upgrade', (req: IncomingMessage, socket: net.Socket) =>
       refuseInterceptedUpgrade(req, socket, this.tunnels.get(socket), (n) => this.emit('notice', n)),
@@ -176,11 +142,14 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     return this.address;
   }
 
-  private frontDoorContext(): FrontDoorContext {
+  private doorContext(): FrontDoorContext & UpgradeContext & RoutingDeps {
     return {
+      tunnelOf: (socket) => this.tunnels.get(socket),
+      originalUrl: (req) => this.originalUrls.get(req),
       authorized: this.authorized,
-      isSelf: (t) => this.isSelf(t),
+      isSelf: (t) => isSelfAddress(t, this.address),
       scopeOf: (host) => this.options.scope.scopeOf(host),
+      inScope: (host) => this.options.scope.scopeOf(host) !== undefined,
       destinations: this.destinations,
       guardFor: (local) => this.guardFor(local),
       resolve: this.resolveMap,
@@ -199,38 +168,13 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     };
   }
 
-  private upgradeContext(): UpgradeContext {
-    return {
-      authorized: this.authorized,
-      isSelf: (t) => this.isSelf(t),
-      inScope: (host) => this.options.scope.scopeOf(host) !== undefined,
-      destinations: this.destinations,
-      resolve: this.resolveMap,
-      upstreamProxy: this.upstreamProxy,
-      upstreamTimeoutMs: this.options.upstreamTimeoutMs,
-      idleTimeoutMs: this.options.idleTimeoutMs,
-      notice: (n) => this.emit('notice', n),
-      tunnel: (t) => this.emit('tunnel', t),
-    };
-  }
-
-  private track(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
-  }
-
   get openSockets(): number {
     return this.sockets.size;
   }
 
   /** Upstream connections held by the pools (in use or idle, kept for reuse). */
   get upstreamPoolSockets(): number {
-    let n = 0;
-    for (const agent of [this.httpsAgent, this.httpAgent]) {
-      for (const list of [...Object.values(agent.sockets), ...Object.values(agent.freeSockets)])
-        n += list?.length ?? 0;
-    }
-    return n;
+    return pooledSockets(this.httpsAgent) + pooledSockets(this.httpAgent);
   }
 
   get listening(): string {
@@ -253,10 +197,6 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     return local || this.destinations.allowPrivate ? undefined : guardedLookup;
   }
 
-  private isSelf(target: HostPort): boolean {
-    return isSelfAddress(target, this.address);
-  }
-
   /** The request's one state object, made on its first hook (onRequest, or an early error). */
   private stateOf(ctx: IContext): RelayState {
     let state = this.relays.get(ctx);
@@ -271,7 +211,7 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     const state = this.stateOf(ctx);
     const req = ctx.clientToProxyRequest;
     const res = ctx.proxyToClientResponse;
-    const routing = routeRequest(req, ctx.isSSL, this.routingDeps);
+    const routing = routeRequest(req, ctx.isSSL, this.doors);
     if (routing.kind === 'local') {
       this.serveLocally(routing.path, req, res);
     } else if (routing.kind === 'answer') {
@@ -280,32 +220,9 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     } else {
       // Absolute-form https:// in clear (legacy Node SDK): we make the TLS connection upstream.
       ctx.isSSL = routing.route.scheme === 'https';
-      if (routing.checkDestination) this.relayIfAllowed(ctx, state, routing.route, cb);
+      if (routing.checkDestination) state.relayIfAllowed(routing.route, this.destinations, cb);
       else state.relay(routing.route, cb);
     }
-  }
-
-  /** A client that is not local: the exposure rules clear the destination first (else 403). */
-  private relayIfAllowed(ctx: IContext, state: RelayState, route: Route, cb: ErrorCallback): void {
-    refusedDestination(route.target, route.local, this.destinations).then(
-      (refused) => {
-        if (!refused) {
-          state.relay(route, cb);
-          return;
-        }
-        const req = ctx.clientToProxyRequest;
-        const res = ctx.proxyToClientResponse;
-        this.emit('notice', {
-          level: 'warn',
-          msg: 'refused a request to a private destination (403)',
-          target: formatHostPort(route.target),
-          client: req.socket.remoteAddress,
-        });
-        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`appinsights-auth-proxy: ${refused.message}\n`);
-      },
-      (err: Error) => cb(err),
-    );
   }
 
   /** Every error the library reports: a request's own go to its state, the rest are notices. */

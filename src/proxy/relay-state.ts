@@ -4,6 +4,7 @@ import type { ErrorCallback, IContext } from 'http-mitm-proxy';
 import { formatHostPort } from './connect-target';
 import { stripHopByHop } from './hop-by-hop';
 import { type CaptureDeps, ExchangeCapture } from './exchange-capture';
+import { type DestinationPolicy, refusedDestination } from './exposure';
 import { nextExchangeId } from './live-exchange';
 import { dropUnwritableHeaders, printable, safeReasonPhrase } from './peer-values';
 import type { ResolveMap } from './resolve-map';
@@ -94,6 +95,28 @@ export class RelayState {
         res.end('appinsights-auth-proxy: the request holds a value that cannot be sent upstream\n');
       }
     }
+  }
+
+  /** A client that is not local: the exposure rules clear the destination first (else 403). */
+  relayIfAllowed(route: Route, destinations: DestinationPolicy, cb: ErrorCallback): void {
+    refusedDestination(route.target, route.local, destinations).then(
+      (refused) => {
+        if (!refused) {
+          this.relay(route, cb);
+          return;
+        }
+        this.deps.notice({
+          level: 'warn',
+          msg: 'refused a request to a private destination (403)',
+          target: formatHostPort(route.target),
+          client: this.ctx.clientToProxyRequest.socket.remoteAddress,
+        });
+        const res = this.ctx.proxyToClientResponse;
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`appinsights-auth-proxy: ${refused.message}\n`);
+      },
+      (err: Error) => cb(err),
+    );
   }
 
   private openingOf(route: Route, req: IncomingMessage) {

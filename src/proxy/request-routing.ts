@@ -36,8 +36,8 @@ export interface RoutingDeps {
   isSelf(target: HostPort): boolean;
   authorized(headers: IncomingHttpHeaders): boolean;
   scopeOf(host: string): Scope | undefined;
-  /** Clients that are not local may reach private destinations. */
-  readonly allowPrivate: boolean;
+  /** Whether clients that are not local may reach private destinations (`allowPrivate`). */
+  readonly destinations: { readonly allowPrivate: boolean };
 }
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -98,5 +98,5 @@ export function routeRequest(req: IncomingMessage, viaTunnel: boolean, deps: Rou
   if (!deps.authorized(req.headers)) return AUTH_REQUIRED;
   const local = isLocalClient(req.socket.remoteAddress);
   const route: Route = { scheme, target, path, scope: deps.scopeOf(target.host), local };
-  return { kind: 'relay', route, checkDestination: !local && !deps.allowPrivate };
+  return { kind: 'relay', route, checkDestination: !local && !deps.destinations.allowPrivate };
 }

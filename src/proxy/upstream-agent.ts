@@ -116,3 +116,11 @@ export class PlainUpstreamAgent extends http.Agent {
     return undefined;
   }
 }
+
+/** Sockets an agent's pool holds (in use or idle, kept for reuse). */
+export function pooledSockets(agent: http.Agent): number {
+  let n = 0;
+  for (const list of Object.values(agent.sockets)) n += list?.length ?? 0;
+  for (const list of Object.values(agent.freeSockets)) n += list?.length ?? 0;
+  return n;
+}

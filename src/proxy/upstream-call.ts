@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { ExchangeError } from '../model/exchange';
 import type { HostPort } from './connect-target';
 import { classifyUpstreamError } from './error-kind';
@@ -70,11 +70,19 @@ export function exchangeErrorOf(failure: UpstreamFailure): ExchangeError {
   return error;
 }
 
+/** The part of the client's response an upstream failure touches (a ServerResponse). */
+export interface ClientResponse {
+  readonly headersSent: boolean;
+  writeHead(status: number, reason: string, headers: OutgoingHttpHeaders): unknown;
+  end(body: string): unknown;
+  destroy(): unknown;
+}
+
 /**
  * Tells the client: a 502/504 with the failure's kind when no head was sent yet; otherwise cuts
  * the connection, so a failure mid-body shows as a truncated body, never as a clean end.
  */
-export function answerUpstreamFailure(res: ServerResponse, failure: UpstreamFailure): void {
+export function answerUpstreamFailure(res: ClientResponse, failure: UpstreamFailure): void {
   if (res.headersSent) {
     res.destroy();
     return;

@@ -77,7 +77,7 @@ export const guardedLookup: net.LookupFunction = (hostname, options, callback) =
       callback(new DestinationRefused(`${hostname} (${bad.address})`) as NodeJS.ErrnoException, '', 4);
       return;
     }
-    if (options.all) callback(null, list as any);
+    if (options.all) callback(null, list);
     else callback(null, list[0]!.address, list[0]!.family);
   });
 };

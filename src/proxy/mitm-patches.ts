@@ -6,20 +6,31 @@
  * - it would create and store its own CA (1-year validity, world-readable key) at listen(); we
  *   terminate TLS ourselves with our CA, so its CA is never made.
  */
-import { EventEmitter } from 'node:events';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const requestFilterModule = require('http-mitm-proxy/dist/lib/ProxyFinalRequestFilter');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const responseFilterModule = require('http-mitm-proxy/dist/lib/ProxyFinalResponseFilter');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const caModule = require('http-mitm-proxy/dist/lib/ca');
+import type { EventEmitter } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { IContext, IProxy } from 'http-mitm-proxy';
 
 type Filter = EventEmitter & { write: (chunk: Buffer) => boolean };
+type FilterClass = new (proxy: IProxy, ctx: IContext) => Filter;
+type CaCreate = (dir: string, callback: (err: Error | null, ca: unknown) => void) => void;
 
-function withBackpressure(Base: new (proxy: any, ctx: any) => Filter, destination: (ctx: any) => any) {
+type RequestFilterModule = { ProxyFinalRequestFilter: FilterClass };
+type ResponseFilterModule = { ProxyFinalResponseFilter: FilterClass };
+
+// The library's own modules, patched in place (its index re-exports only Proxy and the types).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const requestFilterModule: RequestFilterModule = require('http-mitm-proxy/dist/lib/ProxyFinalRequestFilter');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const responseFilterModule: ResponseFilterModule = require('http-mitm-proxy/dist/lib/ProxyFinalResponseFilter');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const caModule: { CA: { create: CaCreate } } = require('http-mitm-proxy/dist/lib/ca');
+
+function withBackpressure(
+  Base: FilterClass,
+  destination: (ctx: IContext) => Writable | undefined,
+): FilterClass {
   return class BackpressureFilter extends Base {
-    constructor(proxy: any, ctx: any) {
+    constructor(proxy: IProxy, ctx: IContext) {
       super(proxy, ctx);
       const write = this.write;
       this.write = (chunk: Buffer) => {
@@ -48,7 +59,7 @@ export function applyMitmPatches(): void {
     responseFilterModule.ProxyFinalResponseFilter,
     (ctx) => ctx.proxyToClientResponse,
   );
-  caModule.CA.create = (_dir: string, callback: (err: Error | null, ca: unknown) => void) =>
+  caModule.CA.create = (_dir, callback) =>
     callback(null, { unused: 'TLS is terminated by src/proxy/tls-terminator.ts with our own CA' });
 }
 

@@ -9,6 +9,8 @@ export function isSelfAddress(target: HostPort, listening: HostPort | undefined)
   if (h === listening.host || h === 'localhost' || isLoopbackAddress(h) || h === '0.0.0.0' || h === '::')
     return true;
   // Listening on every interface: any address of this machine reaches us too.
-  const any = listening.host === '0.0.0.0' || listening.host === '::';
-  return any && Object.values(os.networkInterfaces()).some((list) => list?.some((i) => i.address === h));
+  const everyInterface = listening.host === '0.0.0.0' || listening.host === '::';
+  return (
+    everyInterface && Object.values(os.networkInterfaces()).some((list) => list?.some((i) => i.address === h))
+  );
 }

@@ -48,19 +48,21 @@ export class UpstreamAgent extends https.Agent {
   }
 
   /** The pool key: every TLS option is agent-wide, so host, port and SNI name identify a pool. */
-  override getName(options: any = {}): string {
+  override getName(options: https.RequestOptions = {}): string {
     // Connections made with the private-destination guard are pooled apart from the others.
     return `${options.host ?? 'localhost'}:${options.port ?? ''}:${options.servername ?? ''}${options.lookup ? ':guarded' : ''}`;
   }
 
   override createConnection(
-    options: any,
+    options: https.RequestOptions,
     callback?: (err: Error | null, socket: Duplex) => void,
   ): Duplex | undefined {
-    const name: string = options.servername || options.host;
-    const target = this.upstream.resolve.lookup(options.host, Number(options.port));
+    const host = options.host ?? 'localhost';
+    const name = options.servername || host;
+    const target = this.upstream.resolve.lookup(host, Number(options.port));
     const tlsOptions: tls.ConnectionOptions = {
       ...options,
+      path: options.path ?? undefined,
       host: target.host,
       port: target.port,
       servername: net.isIP(name) ? undefined : name,
@@ -81,9 +83,14 @@ export class UpstreamAgent extends https.Agent {
         raw.setNoDelay(true);
         callback?.(null, ready(tls.connect({ ...tlsOptions, socket: raw })));
       })
-      .catch((err: Error) => callback?.(err, undefined as unknown as Duplex));
+      .catch((err: Error) => failed(callback, err));
     return undefined;
   }
+}
+
+/** Reports a failed connection the way Node's own agent does: the error alone, no socket. */
+function failed(callback: ((err: Error | null, socket: Duplex) => void) | undefined, err: Error): void {
+  (callback as ((err: Error) => void) | undefined)?.(err);
 }
 
 /** Plain-HTTP upstream (absolute-form http:// requests), with --resolve and TCP_NODELAY. */
@@ -92,15 +99,16 @@ export class PlainUpstreamAgent extends http.Agent {
     super({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: upstream.timeoutMs });
   }
 
-  override getName(options: any = {}): string {
+  override getName(options: http.ClientRequestArgs = {}): string {
     return `${super.getName(options)}${options.lookup ? ':guarded' : ''}`;
   }
 
   override createConnection(
-    options: any,
+    options: http.ClientRequestArgs,
     callback?: (err: Error | null, socket: Duplex) => void,
   ): Duplex | undefined {
-    const target = this.upstream.resolve.lookup(options.host, Number(options.port));
+    const host = options.host ?? 'localhost';
+    const target = this.upstream.resolve.lookup(host, Number(options.port));
     if (!this.upstream.upstreamProxy) {
       const socket = net.connect({ host: target.host, port: target.port, lookup: options.lookup });
       socket.setNoDelay(true);
@@ -108,11 +116,11 @@ export class PlainUpstreamAgent extends http.Agent {
     }
     connectThroughProxy(
       this.upstream.upstreamProxy,
-      { host: options.host, port: Number(options.port) },
+      { host, port: Number(options.port) },
       this.upstream.timeoutMs,
     )
       .then((raw) => callback?.(null, raw))
-      .catch((err: Error) => callback?.(err, undefined as unknown as Duplex));
+      .catch((err: Error) => failed(callback, err));
     return undefined;
   }
 }

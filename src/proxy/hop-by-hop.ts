@@ -9,17 +9,21 @@ const HOP_BY_HOP = [
   'transfer-encoding',
 ];
 
-/** Removes hop-by-hop headers (and those named in Connection) from a header object, in place. */
+/**
+ * Removes hop-by-hop headers (and those named in Connection) from a header object, in place.
+ * Runs twice per relayed request: it deletes only what is there (a `delete` of a present key is
+ * what costs) and splits the Connection header only when there is one.
+ */
 export function stripHopByHop(headers: Record<string, unknown>, keepTransferEncoding: boolean): void {
   const connection = headers.connection;
   for (const h of HOP_BY_HOP) {
-    if (keepTransferEncoding && h === 'transfer-encoding') continue;
+    if (headers[h] === undefined || (keepTransferEncoding && h === 'transfer-encoding')) continue;
     delete headers[h];
   }
   if (connection === undefined) return;
   for (const named of String(connection).split(',')) {
     const h = named.trim().toLowerCase();
-    if (h === '' || (keepTransferEncoding && h === 'transfer-encoding')) continue;
+    if (h === '' || headers[h] === undefined || (keepTransferEncoding && h === 'transfer-encoding')) continue;
     delete headers[h];
   }
 }

@@ -63,7 +63,8 @@ export class RelayState {
     aimUpstream(ctx.proxyToServerRequestOptions!, route, deps.upstream);
     // From the request's start to the response head; a plain timer (no AbortController per request).
     this.timer = setTimeout(onUpstreamTimeout, deps.upstream.timeoutMs, this);
-    ctx.proxyToClientResponse.once('close', () => this.clientClosed());
+    // 'close' comes once per response: on() spares once()'s wrapper.
+    ctx.proxyToClientResponse.on('close', () => this.clientClosed());
     if (route.scope && deps.capture) {
       const capture = new ExchangeCapture(nextExchangeId(), this.openingOf(route, req), deps.capture);
       this.capture = capture;
@@ -76,7 +77,7 @@ export class RelayState {
       cb();
       // A 101 the client never asked for (upgrades do not come this way): Node would leave the
       // request hanging until the timeout; answer 502 at once.
-      ctx.proxyToServerRequest?.once('upgrade', (_res: IncomingMessage, upstreamSocket: net.Socket) => {
+      ctx.proxyToServerRequest?.on('upgrade', (_res: IncomingMessage, upstreamSocket: net.Socket) => {
         upstreamSocket.destroy();
         const err = Object.assign(new Error(UNEXPECTED_UPGRADE), { code: 'UPSTREAM_UNEXPECTED_UPGRADE' });
         this.libraryError('PROXY_TO_SERVER_REQUEST_ERROR', err);

@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type net from 'node:net';
 import type { ErrorCallback, IContext } from 'http-mitm-proxy';
+import type { Scope } from '../model/exchange';
 import { formatHostPort } from './connect-target';
 import { stripHopByHop } from './hop-by-hop';
 import { type CaptureDeps, ExchangeCapture } from './exchange-capture';
 import { type DestinationPolicy, refusedDestination } from './exposure';
-import { nextExchangeId } from './live-exchange';
+import { type LiveOpening, nextExchangeId } from './live-exchange';
 import { dropUnwritableHeaders, printable, safeReasonPhrase } from './peer-values';
 import type { ResolveMap } from './resolve-map';
 import type { Route } from './request-routing';
@@ -66,7 +67,11 @@ export class RelayState {
     // 'close' comes once per response: on() spares once()'s wrapper.
     ctx.proxyToClientResponse.on('close', () => this.clientClosed());
     if (route.scope && deps.capture) {
-      const capture = new ExchangeCapture(nextExchangeId(), this.openingOf(route, req), deps.capture);
+      const capture = new ExchangeCapture(
+        nextExchangeId(),
+        this.openingOf(route, route.scope, req),
+        deps.capture,
+      );
       this.capture = capture;
       req.on('data', (chunk: Buffer) => capture.requestData(chunk));
     }
@@ -120,7 +125,8 @@ export class RelayState {
     );
   }
 
-  private openingOf(route: Route, req: IncomingMessage) {
+  /** What the capture notes when the request head arrives. */
+  private openingOf(route: Route, scope: Scope, req: IncomingMessage): LiveOpening {
     const { target } = route;
     const { upstreamProxy } = this.deps;
     return {
@@ -129,7 +135,7 @@ export class RelayState {
         port: req.socket.remotePort,
       },
       connect: route.tunnel?.connect,
-      scope: route.scope!,
+      scope,
       method: req.method ?? 'GET',
       scheme: route.scheme,
       target,

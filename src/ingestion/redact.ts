@@ -126,11 +126,21 @@ function knownIkeyPattern(known: KnownIkeys): RegExp {
   const prefixes = [...new Set([...known].map((tag) => tag.slice(0, 8)))].filter((p) =>
     /^[0-9a-f]{8}$/.test(p),
   );
-  return new RegExp(
-    `(?<![0-9A-Fa-f-])(?:${prefixes.join('|')})-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}(?![0-9A-Fa-f-])`,
-    'gi',
-  );
+  const key = prefixes.join('|');
+  let pattern = KNOWN_PATTERNS.get(key);
+  if (!pattern) {
+    pattern = new RegExp(
+      `(?<![0-9A-Fa-f-])(?:${key})-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}(?![0-9A-Fa-f-])`,
+      'gi',
+    );
+    // Every string of every line is masked with this pattern: compile it once per set of keys
+    // (a handful per process), not once per string. Bounded: a stream of new keys starts over.
+    if (KNOWN_PATTERNS.size >= 64) KNOWN_PATTERNS.clear();
+    KNOWN_PATTERNS.set(key, pattern);
+  }
+  return pattern;
 }
+const KNOWN_PATTERNS = new Map<string, RegExp>();
 
 function maskKnownIkeys(text: string, known: KnownIkeys): string {
   if (known.size === 0) return text;

@@ -21,6 +21,7 @@ import type { LocalRoute } from '../proxy/local-endpoints';
 import { ProxyServer } from '../proxy/proxy-server';
 import { ScopeMatcher } from '../proxy/scope';
 import { type ExchangeSink, type LogBodies, logSink } from '../sinks/exchange-sink';
+import type { LogGuidance } from '../diagnosis/guidance-ref';
 import { createLogger, type LogFormat, routeConsole } from '../sinks/logger';
 import { advertised } from './advertise';
 import { startTrafficLog } from './traffic-log';
@@ -50,6 +51,8 @@ export interface RunProxyOptions {
   logLevel: string;
   /** Which exchanges keep body text in the log (default: failures). */
   logBodies?: LogBodies;
+  /** `first`: a finding's guidance in full once per log, then a reference to its catalog entry. */
+  logGuidance?: LogGuidance;
   expectEntra: boolean;
   /** Seconds without telemetry before the NO_TELEMETRY finding (default 60). */
   quietAfter?: number;
@@ -208,7 +211,11 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
   });
   const shutdown = new ShutdownMarker();
   const pipeline = new ExchangePipeline(
-    shutdown.wrap([logSink(logger, options.logBodies ?? 'failures'), ...sinks, traffic.sink]),
+    shutdown.wrap([
+      logSink(logger, options.logBodies ?? 'failures', options.logGuidance ?? 'first'),
+      ...sinks,
+      traffic.sink,
+    ]),
     analyze,
     options.maxCaptureBytes,
     DEFAULT_PIPELINE_LIMITS,

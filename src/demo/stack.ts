@@ -21,6 +21,7 @@ import type {
   Step,
   StepResult,
 } from './steps';
+import { expandGuidance } from '../diagnosis/guidance-ref';
 
 export const DEMO_IKEY = '11111111-2222-3333-4444-555555555555';
 export const DEMO_INGESTION_HOST = 'westus-0.in.applicationinsights.azure.com';
@@ -222,7 +223,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logDestination: new LineCollector((text) => {
         let line: Record<string, any>;
         try {
-          line = JSON.parse(text) as Record<string, any>;
+          line = expandGuidance(JSON.parse(text)) as Record<string, any>;
         } catch {
           line = { msg: text };
         }

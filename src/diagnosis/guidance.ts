@@ -28,6 +28,39 @@ export function guidanceFor(
   runtime: Runtime | undefined,
   vars: GuidanceVariables,
 ): FindingGuidance {
+  const guidance = buildGuidance(entry, runtime, vars);
+  BUILT_FROM.set(guidance, { entry, runtime, caCertPath: vars.caCertPath });
+  return guidance;
+}
+
+/**
+ * What each guidance object guidanceFor returned was built from, so the log can write a reference
+ * that rebuilds the same text (src/diagnosis/guidance-ref.ts). Weak: it lives as long as the finding.
+ */
+const BUILT_FROM = new WeakMap<FindingGuidance, GuidanceInputs>();
+
+export interface GuidanceInputs {
+  entry: CatalogEntry;
+  runtime: Runtime | undefined;
+  caCertPath: string | undefined;
+}
+
+/** The inputs a guidance object came from, when guidanceFor made it (else undefined). */
+export function guidanceInputs(guidance: FindingGuidance): GuidanceInputs | undefined {
+  return BUILT_FROM.get(guidance);
+}
+
+/** Whether the entry's text depends on the CA path (the only placeholder filled per exchange). */
+export function usesCaCertPath(entry: CatalogEntry): boolean {
+  const steps = [...entry.fix, ...Object.values(entry.fixByRuntime ?? {}).flat()];
+  return steps.some((step) => step.includes('{caCertPath}'));
+}
+
+function buildGuidance(
+  entry: CatalogEntry,
+  runtime: Runtime | undefined,
+  vars: GuidanceVariables,
+): FindingGuidance {
   const guidance: FindingGuidance = {
     why: entry.why,
     fix: entry.fix.map((step) => fill(step, vars)),

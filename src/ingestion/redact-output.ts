@@ -95,6 +95,23 @@ function walk(value: Json, known: KnownIkeys, name: string | undefined, depth: n
   return out;
 }
 
+/**
+ * Outputs redactForOutput made for a sink that hands them on (the annotated log): the logger's own
+ * hook then skips them instead of masking the same line a second time.
+ */
+const REDACTED_OUTPUTS = new WeakSet<object>();
+
+/** redactForOutput, remembering the result as already masked (see isRedactedOutput). */
+export function redactedOutput<T extends object>(value: T): T {
+  const out = redactForOutput(value);
+  REDACTED_OUTPUTS.add(out);
+  return out;
+}
+
+export function isRedactedOutput(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && REDACTED_OUTPUTS.has(value);
+}
+
 /** A copy of `value` with every secret masked (see the file comment). */
 export function redactForOutput<T>(value: T): T {
   const known: KnownIkeys = new Set();

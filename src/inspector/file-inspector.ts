@@ -6,6 +6,7 @@ import { reportFromFile } from '../sinks/report';
 import { type InspectorSource, inspectorRoute, snapshotOf } from './inspector-route';
 import { SessionFeed } from './session-feed';
 import { DEFAULT_UI_HISTORY, DEFAULT_UI_HISTORY_BYTES, SessionHistory } from './session-history';
+import { expandGuidance } from '../diagnosis/guidance-ref';
 
 export interface LogFileSource {
   source: InspectorSource;
@@ -35,7 +36,7 @@ export async function logFileSource(
     const parsed = parseLogLine(text);
     if (parsed.kind === 'exchange') {
       try {
-        history.add(parsed.line);
+        history.add(expandGuidance(parsed.line));
         counts.exchanges += 1;
       } catch {
         counts.unparsed += 1; // a hand-edited record the list cannot show: counted, not fatal

@@ -8,6 +8,7 @@ import { type DetailContext, sessionDetail } from './session-detail';
 import type { SessionFeed } from './session-feed';
 import type { SessionHistory } from './session-history';
 import type { SessionRow } from './session-row';
+import { expandGuidance } from '../diagnosis/guidance-ref';
 
 /** What the page shows: a live proxy's history, or a saved log (read-only). */
 export interface InspectorSource {
@@ -119,7 +120,7 @@ export function inspectorRoute(source: InspectorSource, options: InspectorRouteO
     if (one) {
       const stored = source.history.get(Number(one[1]));
       if (!stored) return json(res, 404, { error: 'no such session (cleared, or beyond --ui-history)' });
-      const record = JSON.parse(stored.json);
+      const record = expandGuidance(JSON.parse(stored.json));
       return json(res, 200, {
         seq: stored.seq,
         row: stored.row,
@@ -135,7 +136,7 @@ export function inspectorRoute(source: InspectorSource, options: InspectorRouteO
             return s ? [s] : [];
           })
         : source.history.all();
-      const har = harFrom(chosen.map((s) => JSON.parse(s.json)));
+      const har = harFrom(chosen.map((s) => expandGuidance(JSON.parse(s.json))));
       return json(res, 200, har, {
         'content-disposition': 'attachment; filename="appinsights-auth-proxy.har"',
       });

@@ -2,7 +2,14 @@ import { redactForOutput } from '../ingestion/redact-output';
 import type { ConnectionString } from '../ingestion/connection-string';
 import type { ExchangeLogLine } from '../model/log-line';
 import type { LocalRoute } from '../proxy/local-endpoints';
-import { type ExchangeSink, type LogBodies, levelOf, withoutBodyText } from '../sinks/exchange-sink';
+import {
+  type ExchangeSink,
+  type LogBodies,
+  levelOf,
+  loggedRecordOf,
+  withoutBodyText,
+} from '../sinks/exchange-sink';
+import { withGuidanceRef } from '../diagnosis/guidance-ref';
 import { type Report, ReportBuilder } from '../sinks/report';
 import { type InspectorSource, inspectorRoute, snapshotOf } from './inspector-route';
 import { DEFAULT_FEED_OPTIONS, type FeedOptions, SessionFeed } from './session-feed';
@@ -72,8 +79,17 @@ export function liveInspector(options: LiveInspectorOptions): LiveInspector {
     write(line: ExchangeLogLine) {
       const level = levelOf(line.exchange, line.findings);
       const keep = bodies === 'all' || (bodies === 'failures' && level !== 'info');
-      // The page shows what the log shows: the same output redaction as every other output.
-      const kept = redactForOutput(keep ? line : { ...line, exchange: withoutBodyText(line.exchange) });
+      // The page shows what the log shows: the record the log wrote when there is one (masked
+      // once, by the same output redaction), else masked here.
+      const logged = loggedRecordOf(line);
+      const kept: ExchangeLogLine =
+        logged && logged.bodies === bodies
+          ? ({ ...logged.record, msg: redactForOutput(line.msg) } as ExchangeLogLine)
+          : redactForOutput({
+              ...line,
+              exchange: keep ? line.exchange : withoutBodyText(line.exchange),
+              findings: line.findings.map(withGuidanceRef) as ExchangeLogLine['findings'],
+            });
       const stored = history.add(kept);
       builder.addRecord({ ...kept, level, time: line.exchange.startedAt });
       report = undefined;

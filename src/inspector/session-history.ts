@@ -1,5 +1,6 @@
 import type { ExchangeLogLine } from '../model/log-line';
 import { type SessionRow, sessionRow } from './session-row';
+import { withGuidanceRef } from '../diagnosis/guidance-ref';
 
 /** Defaults of the page's history: `--ui-history` entries, and a ceiling on what they hold. */
 export const DEFAULT_UI_HISTORY = 1000;
@@ -34,10 +35,12 @@ export class SessionHistory {
 
   add(line: ExchangeLogLine): StoredSession {
     const seq = this.nextSeq++;
+    // Guidance as catalog references (the page's readers rebuild it): a storm's history holds
+    // each finding's text once in the catalog, not once per entry.
     const json = JSON.stringify({
       exchange: line.exchange,
       analysis: line.analysis,
-      findings: line.findings,
+      findings: line.findings.map(withGuidanceRef),
     });
     const stored: StoredSession = { seq, row: sessionRow(seq, line), json };
     this.entries.set(seq, stored);

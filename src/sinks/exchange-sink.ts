@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
+import { redactedOutput } from '../ingestion/redact-output';
 import type { Exchange } from '../model/exchange';
 import type { Finding } from '../model/finding';
 import type { Analysis, ExchangeLogLine } from '../model/log-line';
 import type { TrafficLogLine } from '../model/traffic-line';
+import { GuidanceOnce, type LogGuidance } from '../diagnosis/guidance-ref';
 
 /** The log level of an exchange: the worst finding, or the failure itself. */
 export function levelOf(exchange: Exchange, findings: Finding[]): 'info' | 'warn' | 'error' {
@@ -44,28 +46,53 @@ export function withBodiesPolicy(line: ExchangeLogLine, bodies: LogBodies): Exch
   return keep ? line : { ...line, exchange: withoutBodyText(line.exchange) };
 }
 
+/** The masked record the log wrote for a line (the same line object every sink is given). */
+export interface LoggedRecord {
+  bodies: LogBodies;
+  record: Pick<ExchangeLogLine, 'exchange' | 'analysis' | 'interruptedByShutdown'> & {
+    findings: ReturnType<GuidanceOnce['findings']>;
+  };
+}
+
+const LOGGED = new WeakMap<ExchangeLogLine, LoggedRecord>();
+
+/** What the log wrote for this line, if the log sink has seen it (weak: gone with the line). */
+export function loggedRecordOf(line: ExchangeLogLine): LoggedRecord | undefined {
+  return LOGGED.get(line);
+}
+
 /**
  * The annotated log: one pino line per exchange with `exchange`, `analysis` and `findings`.
  * By default only exchanges that went wrong carry their (redacted) bodies; healthy traffic keeps
- * sizes and the analysis' summary, so a busy app's log stays small.
+ * sizes and the analysis' summary, so a busy app's log stays small. A finding's guidance is
+ * written in full the first time, then as a reference to its catalog entry (`--log-guidance`).
  */
-export function logSink(logger: Logger, bodies: LogBodies = 'failures'): ExchangeSink {
+export function logSink(
+  logger: Logger,
+  bodies: LogBodies = 'failures',
+  guidance: LogGuidance = 'first',
+): ExchangeSink {
+  const once = new GuidanceOnce(guidance);
   return {
     write(line) {
       const level = levelOf(line.exchange, line.findings);
       const payload: {
         exchange: Exchange;
         analysis?: Analysis;
-        findings: Finding[];
+        findings: ReturnType<GuidanceOnce['findings']>;
         interruptedByShutdown?: boolean;
       } = {
         exchange: withBodiesPolicy(line, bodies).exchange,
-        findings: line.findings,
+        findings: once.findings(line.findings),
       };
       if (line.analysis) payload.analysis = line.analysis;
       if (line.interruptedByShutdown) payload.interruptedByShutdown = true;
+      // Masked here once (the logger's hook skips it), and kept for the page's sink, which
+      // shows the same record: one redaction per exchange instead of two.
+      const record = redactedOutput(payload);
+      LOGGED.set(line, { bodies, record });
       // Cut short by our own shutdown: a notice, not an error of the app or the network.
-      logger[line.interruptedByShutdown && level === 'error' ? 'warn' : level](payload, line.msg);
+      logger[line.interruptedByShutdown && level === 'error' ? 'warn' : level](record, line.msg);
     },
   };
 }

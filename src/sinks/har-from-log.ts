@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { HarText } from './har';
+import { expandGuidance } from '../diagnosis/guidance-ref';
 
 export interface HarConversion {
   entries: number;
@@ -28,7 +29,7 @@ export async function convertLogToHar(input: Readable, out: Writable): Promise<H
     if (!text.trim()) continue;
     let line: any;
     try {
-      line = JSON.parse(text);
+      line = expandGuidance(JSON.parse(text));
     } catch {
       result.unparsed += 1;
       if (result.unparsedLines.length < MAX_LISTED) result.unparsedLines.push(n);

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import { redactForOutput } from '../ingestion/redact-output';
+import { isRedactedOutput, redactForOutput } from '../ingestion/redact-output';
 import { escapeC1InJson } from './terminal-text';
 
 export type LogFormat = 'json' | 'pretty';
@@ -138,6 +138,7 @@ function endTornLine(file: string): void {
 }
 
 function redactArgument(arg: unknown): unknown {
+  if (isRedactedOutput(arg)) return arg; // masked by its sink already (the same function)
   if (arg instanceof Error) return redactForOutput({ err: arg.message });
   return typeof arg === 'string' || (arg && typeof arg === 'object') ? redactForOutput(arg) : arg;
 }

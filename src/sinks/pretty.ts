@@ -8,6 +8,7 @@
 import { redactForOutput } from '../ingestion/redact-output';
 import { redactText } from '../ingestion/redact';
 import { escapeControls, escapeStrings } from './terminal-text';
+import { expandGuidance } from '../diagnosis/guidance-ref';
 
 export interface PrettyOptions {
   color: boolean;
@@ -221,5 +222,5 @@ export function formatTextLine(text: string, options: PrettyOptions): string | u
     return plainLine(text);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return plainLine(text);
-  return formatLogLine(escapeStrings(redactForOutput(parsed as Json)), options);
+  return formatLogLine(escapeStrings(redactForOutput(expandGuidance(parsed) as Json)), options);
 }

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fixRank } from '../diagnosis/catalog';
 import { redactText } from '../ingestion/redact';
 import { redactForOutput } from '../ingestion/redact-output';
+import { isGuidanceRef, rebuildGuidance } from '../diagnosis/guidance-ref';
 
 /**
  * The summary of a log: what was exchanged, what went wrong, and what to do first. Built one
@@ -171,7 +172,10 @@ export class ReportBuilder {
     const id = String(finding.id ?? 'UNKNOWN');
     let state = this.findings.get(id);
     if (!state) {
-      const guidance = (finding.guidance ?? {}) as Json;
+      // A catalog reference (a log after the first occurrence) is rebuilt from the catalog.
+      const guidance = ((isGuidanceRef(finding.guidance)
+        ? rebuildGuidance(finding.guidance)
+        : finding.guidance) ?? {}) as Json;
       const fix = [...(Array.isArray(guidance.fix) ? guidance.fix : [])];
       if (Array.isArray(guidance.runtimeFix))
         // Without a known runtime the steps are already labelled per runtime.

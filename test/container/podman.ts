@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../certs/java';
+import { expandGuidance } from '../../src/diagnosis/guidance-ref';
 
 /** Helpers shared by the podman tests (scripts/container-test.sh sets CONTAINER_TEST=1 and DOCKER_HOST). */
 export const containerTestsEnabled = process.env.CONTAINER_TEST === '1';
@@ -67,7 +68,7 @@ export async function jsonLogs(container: string): Promise<any[]> {
     .filter((l) => l.startsWith('{'))
     .map((l) => {
       try {
-        return JSON.parse(l);
+        return expandGuidance(JSON.parse(l)); // read as every log reader does
       } catch {
         return undefined;
       }

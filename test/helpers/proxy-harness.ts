@@ -8,6 +8,7 @@ import {
   type RunProxyOptions,
 } from '../../src/cli/run-proxy';
 import { tempDir } from './tmp';
+import { expandGuidance } from '../../src/diagnosis/guidance-ref';
 
 export interface TestProxy {
   port: number;
@@ -55,7 +56,7 @@ export async function startTestProxy(
     text
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l));
+      .map((l) => expandGuidance(JSON.parse(l)));
   const exchanges = () => lines().filter((l) => l.exchange);
   return {
     port: running.address.port,

@@ -109,6 +109,12 @@ export function startOptions(cli: Argv) {
         default: 'failures' as const,
         describe: 'Which exchanges keep their (redacted) body text in the log',
       })
+      .option('log-guidance', {
+        choices: ['first', 'full'] as const,
+        default: 'first' as const,
+        describe:
+          "A finding's guidance in full on its first line, then a catalog reference; or full on every line",
+      })
       .option('expect-entra', {
         type: 'boolean',
         default: false,
@@ -236,6 +242,7 @@ export const startCommand: CommandModule<object, StartArgs> = {
         logFile: args['log-file'],
         logLevel: args['log-level'],
         logBodies: args['log-bodies'],
+        logGuidance: args['log-guidance'],
         expectEntra: args['expect-entra'],
         quietAfter: args['quiet-after'],
         proxyAuth,

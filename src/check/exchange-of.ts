@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Exchange, HeaderMap, Scope } from '../model/exchange';
+import type { Exchange, ExchangeDraft, HeaderMap, Scope } from '../model/exchange';
 import { summarizeAuthorization } from '../ingestion/jwt';
 import { redactPath, redactText, SECRET_HEADERS } from '../ingestion/redact';
 
@@ -19,7 +19,7 @@ export interface SeenExchange {
 }
 
 function safeHeaders(headers: Record<string, string>): HeaderMap {
-  const out: HeaderMap = {};
+  const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     out[name.toLowerCase()] = SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value;
   }
@@ -42,7 +42,7 @@ export function exchangeOf(seen: SeenExchange): Exchange {
   const lower = Object.fromEntries(Object.entries(seen.requestHeaders).map(([k, v]) => [k.toLowerCase(), v]));
   const authorization = lower.authorization ? summarizeAuthorization(lower.authorization) : undefined;
   const path = redactPath(`${url.pathname}${url.search}`);
-  const exchange: Exchange = {
+  const exchange: ExchangeDraft = {
     id: `check-${randomUUID().slice(0, 8)}`,
     startedAt: new Date(seen.start).toISOString(),
     client: { address: '127.0.0.1' },

@@ -64,7 +64,7 @@ export function identityEvidence(claims: JwtClaims | undefined): Evidence {
 
 export function audienceEvidence(aud: JwtClaims['aud']): EvidenceValue {
   if (aud === undefined) return null;
-  return Array.isArray(aud) ? aud : aud;
+  return typeof aud === 'string' ? aud : [...aud];
 }
 
 /** Reads a few fields of a form-encoded body or a query (never the secret ones). */

@@ -6,7 +6,7 @@ export function headerValue(headers: HeaderMap | undefined, name: string): strin
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== wanted) continue;
-    return Array.isArray(value) ? value[0] : value;
+    return typeof value === 'string' ? value : value[0];
   }
   return undefined;
 }

@@ -67,7 +67,8 @@ function authOf(exchange: Exchange): SessionRow['auth'] {
   if (!a) return undefined;
   const auth: NonNullable<SessionRow['auth']> = { scheme: a.scheme };
   const claims = a.jwt?.claims;
-  if (claims?.aud !== undefined) auth.aud = Array.isArray(claims.aud) ? claims.aud.join(', ') : claims.aud;
+  if (claims?.aud !== undefined)
+    auth.aud = typeof claims.aud === 'string' ? claims.aud : claims.aud.join(', ');
   if (typeof claims?.exp === 'number') auth.exp = claims.exp;
   if (a.malformed) auth.malformed = a.malformed;
   return auth;

@@ -7,11 +7,12 @@
 /** What the proxy decided about a host before any byte of the request was read. */
 export type Scope = 'ingestion' | 'live-metrics' | 'token' | 'managed-identity' | 'other';
 
-export type HeaderMap = Record<string, string | string[]>;
+/** Header names (lower case) to values; read-only, as every consumer only looks. */
+export type HeaderMap = { readonly [name: string]: string | readonly string[] };
 
 /** Non-secret claims of a JWT, decoded without verification. */
 export interface JwtClaims {
-  aud?: string | string[];
+  aud?: string | readonly string[];
   iss?: string;
   tid?: string;
   appid?: string;
@@ -20,7 +21,7 @@ export interface JwtClaims {
   sub?: string;
   idtyp?: string;
   ver?: string;
-  roles?: string[];
+  roles?: readonly string[];
   scp?: string;
   exp?: number;
   nbf?: number;
@@ -122,7 +123,8 @@ export interface Timings {
   total?: number;
 }
 
-export interface Exchange {
+/** What builders fill in (the capture, fixtures, `check`); consumers get the readonly `Exchange`. */
+export interface ExchangeDraft {
   id: string;
   /** ISO-8601 time of `timings.start`. */
   startedAt: string;
@@ -137,3 +139,13 @@ export interface Exchange {
   /** Where the proxy sent it (differs from the host with --resolve or an upstream proxy). */
   upstream?: { address: string; viaProxy?: string };
 }
+
+/** Readonly all the way down: objects, arrays and nested records. */
+export type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** A finished exchange: sinks, rules and readers may look, never change. */
+export type Exchange = DeepReadonly<ExchangeDraft>;

@@ -4,7 +4,7 @@ import type { BodyCapture, HeaderMap } from '../model/exchange';
 
 function header(headers: HeaderMap, name: string): string | undefined {
   const v = headers[name];
-  return Array.isArray(v) ? v.join(', ') : v;
+  return v === undefined || typeof v === 'string' ? v : v.join(', ');
 }
 
 /**

@@ -1,13 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { summarizeAuthorization } from '../ingestion/jwt';
 import { redactPath, SECRET_HEADERS } from '../ingestion/redact';
-import type { BodyCapture, Exchange, HeaderMap } from '../model/exchange';
+import type { BodyCapture, Exchange, ExchangeDraft, HeaderMap } from '../model/exchange';
 import { formatHostPort } from './connect-target';
 import { describeBody } from './decode-body';
 import type { LiveExchange } from './live-exchange';
 
 function redactHeaders(headers: IncomingHttpHeaders): HeaderMap {
-  const out: HeaderMap = {};
+  const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     out[name] = SECRET_HEADERS.has(name) ? '[redacted]' : value;
@@ -66,7 +66,7 @@ export async function recordExchange(
         )
       : EMPTY_BODY,
   ]);
-  const exchange: Exchange = {
+  const exchange: ExchangeDraft = {
     id: live.id,
     startedAt: new Date(live.start).toISOString(),
     client: live.client,

@@ -31,12 +31,11 @@ export function withoutBodyText(exchange: Exchange): Exchange {
     const { text: _text, base64: _base64, ...rest } = body;
     return { ...rest, omitted: 'healthy' as const };
   };
-  const copy: Exchange = {
+  return {
     ...exchange,
     request: { ...exchange.request, body: strip(exchange.request.body) },
+    ...(exchange.response ? { response: { ...exchange.response, body: strip(exchange.response.body) } } : {}),
   };
-  if (exchange.response) copy.response = { ...exchange.response, body: strip(exchange.response.body) };
-  return copy;
 }
 
 /** The line as an output keeps it: body text only for the exchanges `--log-bodies` says. */

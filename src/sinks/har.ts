@@ -116,7 +116,7 @@ function harHeaders(headers: HeaderMap | undefined): HarNameValue[] {
 
 function headerOf(headers: HeaderMap | undefined, name: string): string | undefined {
   const value = headers?.[name];
-  return Array.isArray(value) ? value[0] : value;
+  return value === undefined || typeof value === 'string' ? value : value[0];
 }
 
 function queryString(url: string): HarNameValue[] {

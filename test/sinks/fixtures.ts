@@ -1,4 +1,5 @@
 import type { Exchange } from '../../src/model/exchange';
+import type { ExchangeFixture } from '../fixtures/exchanges';
 import type { Finding } from '../../src/model/finding';
 import type { Analysis } from '../../src/model/log-line';
 
@@ -17,7 +18,7 @@ export const MASKED_IKEY = '11111111-****-****-****-********5555';
 
 export function exchange(
   overrides: Partial<Exchange> & { status?: number; reason?: string; path?: string } = {},
-): Exchange {
+): ExchangeFixture {
   const { status = 200, reason = 'OK', path = '/v2.1/track', ...rest } = overrides;
   return {
     id: 'ex-1',

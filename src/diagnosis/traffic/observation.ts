@@ -61,8 +61,8 @@ export function cloudOfIssuer(iss: string | undefined): CloudName | undefined {
   return undefined;
 }
 
-function firstAudience(aud: string | string[] | undefined): string | undefined {
-  return Array.isArray(aud) ? aud[0] : aud;
+function firstAudience(aud: string | readonly string[] | undefined): string | undefined {
+  return aud === undefined || typeof aud === 'string' ? aud : aud[0];
 }
 
 /** Reads an exchange once into an Observation. Pure. */

@@ -66,7 +66,9 @@ export async function startTestProxy(
     raw: () => text,
     lines,
     exchanges,
-    async waitForExchanges(count, timeoutMs = 5000) {
+    // The default leaves room for a loaded CI machine (the log line follows the response
+    // asynchronously); it returns as soon as the lines are there, and callers assert the count.
+    async waitForExchanges(count, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
       while (exchanges().length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
       return exchanges();

@@ -34,9 +34,13 @@ export function statusClass(status: number | undefined, error: string | undefine
   return status === 206 ? 's-partial' : 's-2xx';
 }
 
-export function headerEntries(headers: Record<string, string | string[]> | undefined): [string, string][] {
+export function headerEntries(
+  headers: { readonly [name: string]: string | readonly string[] } | undefined,
+): [string, string][] {
   const out: [string, string][] = [];
   for (const [name, value] of Object.entries(headers ?? {}))
-    for (const v of Array.isArray(value) ? value : [value]) out.push([name, String(v)]);
+    // Array.isArray keeps any runtime shape safe (the page reads JSON it did not type-check).
+    for (const v of Array.isArray(value) ? (value as readonly unknown[]) : [value])
+      out.push([name, String(v)]);
   return out;
 }

@@ -15,7 +15,7 @@
  * Knobs (env): BENCH_REPS (3), BENCH_CELL_MS (2000), BENCH_WARMUP_MS (400), BENCH_SOAK (100000),
  * BENCH_SKIP_MITMDUMP=1, BENCH_ONLY=proxy,mitmdump (a subset, for quick looks; the report says so),
  * BENCH_PROXY_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (node flags for this proxy's processes;
- * none by default: started as the bin, the proxy re-executes itself with --max-semi-space-size=2),
+ * none by default: the proxy runs as the bin runs it, `node dist/cli/main.js start`, without node flags),
  * BENCH_PROXY_MAIN=/path/to/dist/cli/main.js (measure another build of this proxy, e.g. an experiment),
  * BENCH_SOAK_RSS_LIMIT_MB (2048): the soak stops early if the proxy grows beyond this,
  * BENCH_OUT (docs/performance.md): where the report goes (experiments should not overwrite it),
@@ -189,7 +189,7 @@ interface Running {
   key: ConfigKey;
   proxyUrl?: string;
   child?: ChildProcess;
-  /** The process doing the work (CPU, RSS): for this proxy started as the bin, the re-executed child. */
+  /** The process doing the work (CPU, RSS). */
   pid?: number;
   ca: string;
   logFile?: string;
@@ -272,21 +272,6 @@ class RawLoad {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
   }
-}
-
-/** Started as the bin without flags, the proxy re-executes itself once (src/cli/young-generation.ts): its pid. */
-async function workingPid(pid: number, timeoutMs: number): Promise<number> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
-      if (kids.length) return Number(kids[0]);
-    } catch {
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return pid;
 }
 
 async function countLines(file: string): Promise<number> {
@@ -441,7 +426,7 @@ async function inner(): Promise<number> {
         key,
         proxyUrl: `http://127.0.0.1:${port}`,
         child,
-        pid: await workingPid(child.pid!, 10_000),
+        pid: child.pid,
         ca: readFileSync(path.join(caDir, 'ca.pem'), 'utf8'),
         logFile,
       });

@@ -19,6 +19,8 @@ export interface TargetInputs {
   /** Peak RSS (VmHWM) of this proxy over every workload, the storm included, and the soak. */
   peakRssMb: number;
   soak: { target: number; done: number; rssAfterMb: number; peakMb: number };
+  /** Node flags this proxy was started with (BENCH_PROXY_NODE_FLAGS); the RSS targets need none. */
+  proxyNodeFlags: string;
 }
 
 const GENERATORS = [
@@ -94,16 +96,22 @@ export function issue15Targets(d: TargetInputs): Target[] {
     met: judged(f1 <= 30, f1),
   });
   t.push({ name: 'a second never-seen host ≤ 10 ms', value: `${fmt(f2, 1)} ms`, met: judged(f2 <= 10, f2) });
+  // Started with node flags, the run says nothing about the bin as users start it: not measured.
+  const flags = d.proxyNodeFlags.trim();
+  const asBin = flags === '' ? '' : ` (started with \`${flags}\`: not the bin without flags)`;
   t.push({
     name: 'peak RSS ≤ 150 MB in every workload, the failure storm included (started as the bin, no node flags)',
-    value: `${fmt(d.peakRssMb, 0)} MB`,
-    met: judged(d.peakRssMb <= 150, d.peakRssMb),
+    value: `${fmt(d.peakRssMb, 0)} MB${asBin}`,
+    met: flags === '' ? judged(d.peakRssMb <= 150, d.peakRssMb) : undefined,
   });
   const s = d.soak;
   t.push({
     name: `peak RSS ≤ 150 MB after a ${s.target}-exchange soak (started as the bin, no node flags)`,
-    value: `${fmt(s.rssAfterMb, 0)} MB after ${s.done} exchanges, peak ${fmt(s.peakMb, 0)} MB`,
-    met: judged(s.rssAfterMb <= 150 && s.peakMb <= 150 && s.done >= s.target, s.rssAfterMb, s.peakMb),
+    value: `${fmt(s.rssAfterMb, 0)} MB after ${s.done} exchanges, peak ${fmt(s.peakMb, 0)} MB${asBin}`,
+    met:
+      flags === ''
+        ? judged(s.rssAfterMb <= 150 && s.peakMb <= 150 && s.done >= s.target, s.rssAfterMb, s.peakMb)
+        : undefined,
   });
   return t;
 }

@@ -6,6 +6,7 @@ function inputs(over: {
   rps?: Record<string, number>;
   first?: [number, number];
   peak?: number;
+  flags?: string;
 }): TargetInputs {
   const cpu = { proxy: 0.5, 'proxy-noanalysis': 0.45, 'bare-mitm-ka': 1, ...over.cpu };
   const rps = { proxy: 5000, mitmdump: 1000, ...over.rps };
@@ -15,6 +16,7 @@ function inputs(over: {
     first: (i) => (over.first ?? [20, 5])[i],
     peakRssMb: over.peak ?? 120,
     soak: { target: 100_000, done: 100_000, rssAfterMb: 110, peakMb: over.peak ?? 120 },
+    proxyNodeFlags: over.flags ?? '',
   };
 }
 
@@ -54,5 +56,11 @@ describe('issue 15 targets, computed from the data', () => {
   it('a configuration not measured (no mitmdump, BENCH_ONLY) is "not measured", never met', () => {
     const t = issue15Targets(inputs({ rps: { mitmdump: NaN } }));
     expect(status(t, 'mitmdump').every((m) => m === undefined)).toBe(true);
+  });
+
+  it('RSS measured with node flags given to the proxy is not the bin without flags: "not measured", even when low', () => {
+    const t = issue15Targets(inputs({ peak: 90, flags: '--max-semi-space-size=2' }));
+    expect(status(t, 'peak RSS')).toEqual([undefined, undefined]);
+    expect(t.find((x) => x.name.includes('every workload'))!.value).toContain('--max-semi-space-size=2');
   });
 });

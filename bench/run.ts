@@ -537,7 +537,7 @@ async function inner(): Promise<number> {
     }
 
     // Soak: many exchanges through the proxy with analysis and log on, then its memory.
-    const soakBudget = Math.max(20_000, Math.min(150_000, BUDGET_MS - (Date.now() - began) - 30_000));
+    const soakBudget = Math.max(20_000, Math.min(150_000, BUDGET_MS - (Date.now() - began) - 45_000));
     log(`soak: ${SOAK_COUNT} exchanges through the proxy (bounded to ${Math.round(soakBudget / 1000)} s)`);
     const rssBefore = statusMb(proxy.pid!, 'VmRSS');
     // Memory guard: a proxy that grows without bound must not take the machine down with it.

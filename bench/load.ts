@@ -27,6 +27,8 @@ export interface CellRequest {
   warmupMs: number;
   durationMs: number;
   ca: string[];
+  /** 'expired': the failure storm (every request draws a finding). Default fresh. */
+  token?: 'fresh' | 'expired';
 }
 
 export interface CellResult {
@@ -60,6 +62,7 @@ export interface SoakRequest {
 }
 
 const TOKEN = bearerToken();
+const EXPIRED_TOKEN = bearerToken(-3600);
 /** Set by a {type: 'stop'} message: ends a running soak early (the orchestrator's memory guard). */
 let stopRequested = false;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -75,6 +78,7 @@ function keepAliveSender(
   target: Target,
   host: string,
   ca: string[],
+  token = TOKEN,
 ): { send: Sender; close: () => Promise<void> } {
   const dispatcher: Dispatcher = target.proxyUrl
     ? new ProxyAgent({ uri: target.proxyUrl, requestTls: { ca }, keepAliveTimeout: 30_000 })
@@ -85,7 +89,7 @@ function keepAliveSender(
       const res = await undiciRequest(url, {
         dispatcher,
         method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, ...body.headers },
+        headers: { authorization: `Bearer ${token}`, ...body.headers },
         body: body.payload,
         headersTimeout: REQUEST_TIMEOUT_MS,
         bodyTimeout: REQUEST_TIMEOUT_MS,
@@ -100,6 +104,7 @@ function newConnectionSender(
   target: Target,
   host: string,
   ca: string[],
+  token = TOKEN,
 ): { send: Sender; close: () => Promise<void> } {
   const agent = target.proxyUrl ? new HttpsProxyAgent(target.proxyUrl) : undefined;
   return {
@@ -115,7 +120,7 @@ function newConnectionSender(
             agent: agent ?? false,
             timeout: REQUEST_TIMEOUT_MS,
             headers: {
-              authorization: `Bearer ${TOKEN}`,
+              authorization: `Bearer ${token}`,
               connection: 'close',
               'content-length': body.payload.length,
               ...body.headers,
@@ -150,10 +155,11 @@ function percentile(sorted: number[], p: number): number {
 
 async function runCell(msg: CellRequest): Promise<CellResult> {
   const body = BODIES[msg.body];
+  const token = msg.token === 'expired' ? EXPIRED_TOKEN : TOKEN;
   const sender =
     msg.pattern === 'ka'
-      ? keepAliveSender(msg.target, msg.host, msg.ca)
-      : newConnectionSender(msg.target, msg.host, msg.ca);
+      ? keepAliveSender(msg.target, msg.host, msg.ca, token)
+      : newConnectionSender(msg.target, msg.host, msg.ca, token);
   const t0 = performance.now();
   const measureFrom = t0 + msg.warmupMs;
   const until = measureFrom + msg.durationMs;

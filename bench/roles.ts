@@ -3,7 +3,10 @@
  * - upstream: the stand-in ingestion service (HTTPS on :443, one wildcard leaf from its own CA),
  *   checking every body against the expected bytes (a damaged body is answered 400);
  * - tunnel: a plain CONNECT relay without decryption (the floor of any proxy);
- * - bare-mitm: http-mitm-proxy 1.1.0 with its defaults.
+ * - bare-mitm: http-mitm-proxy 1.1.0 with its defaults (no keep-alive to the upstream: a new TLS
+ *   connection upstream for every request);
+ * - bare-mitm-ka: the same library as a user would configure it in an afternoon (issue 15):
+ *   `keepAlive: true` (pooled upstream connections) and TCP_NODELAY on the client's socket.
  * Each prints one JSON line ({ready: true, ...}) on stdout once it listens.
  */
 import https from 'node:https';
@@ -117,7 +120,7 @@ async function tunnel(opts: { port: number }): Promise<void> {
 }
 
 /** http-mitm-proxy 1.1.0 exactly as its README starts it (the upstream CA comes from NODE_EXTRA_CA_CERTS). */
-async function bareMitm(opts: { port: number; dir: string }): Promise<void> {
+async function bareMitm(opts: { port: number; dir: string; keepAlive?: boolean }): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Proxy } = require('http-mitm-proxy') as typeof import('http-mitm-proxy');
   const quiet = () => undefined;
@@ -128,9 +131,16 @@ async function bareMitm(opts: { port: number; dir: string }): Promise<void> {
   console.warn = quiet;
   const proxy = new Proxy();
   proxy.onError(() => undefined);
+  if (opts.keepAlive) {
+    proxy.onConnect((_req, socket, _head, callback) => {
+      (socket as net.Socket).setNoDelay(true);
+      callback();
+    });
+  }
   await new Promise<void>((resolve, reject) =>
-    proxy.listen({ host: '127.0.0.1', port: opts.port, sslCaDir: opts.dir }, (err?: Error | null) =>
-      err ? reject(err) : resolve(),
+    proxy.listen(
+      { host: '127.0.0.1', port: opts.port, sslCaDir: opts.dir, keepAlive: opts.keepAlive === true },
+      (err?: Error | null) => (err ? reject(err) : resolve()),
     ),
   );
   ready({ caFile: path.join(opts.dir, 'certs', 'ca.pem') });
@@ -138,7 +148,12 @@ async function bareMitm(opts: { port: number; dir: string }): Promise<void> {
 
 const role = process.argv[2];
 const options = JSON.parse(process.argv[3] ?? '{}');
-const roles: Record<string, (o: any) => Promise<void>> = { upstream, tunnel, 'bare-mitm': bareMitm };
+const roles: Record<string, (o: any) => Promise<void>> = {
+  upstream,
+  tunnel,
+  'bare-mitm': bareMitm,
+  'bare-mitm-ka': (o: { port: number; dir: string }) => bareMitm({ ...o, keepAlive: true }),
+};
 const run = roles[role ?? ''];
 if (!run) {
   process.stderr.write(`unknown role ${role}\n`);

@@ -1,7 +1,11 @@
 /**
- * `npm run bench`: throughput, latency, CPU, memory and first-response times of this proxy next
- * to direct access, a plain CONNECT tunnel, bare http-mitm-proxy and mitmdump, on an
- * Application-Insights-like workload. Writes docs/performance.md.
+ * `npm run bench`: CPU per request (the primary figure), throughput, latency, memory and
+ * first-response times of this proxy next to direct access, a plain CONNECT tunnel, bare
+ * http-mitm-proxy (defaults, and with keepAlive + TCP_NODELAY) and mitmdump, on an
+ * Application-Insights-like workload, with two load generators (undici, and raw TLS sockets in
+ * separate processes) and a failure storm (an expired token on every request). This proxy runs
+ * as the bin, without node flags. Writes docs/performance.md; the targets of issue 15 are
+ * computed by bench/targets-15.ts. About 11 minutes on 2 cores (at most 12: BUDGET_MS).
  *
  * Stage "outer" (as started): makes sure mitmdump is installed (apt-get, or skip and say so),
  * writes a private hosts file, and re-runs itself in a private network namespace
@@ -10,8 +14,9 @@
  *
  * Knobs (env): BENCH_REPS (3), BENCH_CELL_MS (2000), BENCH_WARMUP_MS (400), BENCH_SOAK (100000),
  * BENCH_SKIP_MITMDUMP=1, BENCH_ONLY=proxy,mitmdump (a subset, for quick looks; the report says so),
- * BENCH_PROXY_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (more node flags for this proxy's processes,
- * after the --max-semi-space-size=2 that `npm start` and the image use),
+ * BENCH_CELLS=storm,raw-tls (only the cells whose key contains one of these; the report says so),
+ * BENCH_PROXY_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (node flags for this proxy's processes;
+ * none by default: the proxy runs as the bin runs it, `node dist/cli/main.js start`, without node flags),
  * BENCH_PROXY_MAIN=/path/to/dist/cli/main.js (measure another build of this proxy, e.g. an experiment),
  * BENCH_SOAK_RSS_LIMIT_MB (2048): the soak stops early if the proxy grows beyond this,
  * BENCH_OUT (docs/performance.md): where the report goes (experiments should not overwrite it),
@@ -32,6 +37,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import type { CellRequest, CellResult } from './load';
+import { mergeParts, type RawCellPart, type RawCellRequest } from './load-raw';
 import { cpuMs, spawnReady, statusMb, stop, waitForPort } from './procs';
 import { measurePageCell } from './page-cell';
 import { type Report, writeReport } from './report';
@@ -42,25 +48,68 @@ const REPS = Number(process.env.BENCH_REPS ?? 3);
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 2000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 400);
 const SOAK_COUNT = Number(process.env.BENCH_SOAK ?? 100_000);
-const BUDGET_MS = 9.5 * 60_000;
+// The whole default run stays within 12 minutes on 2 cores (it is run three times in a row).
+const BUDGET_MS = 12 * 60_000;
 const SOAK_RSS_LIMIT_MB = Number(process.env.BENCH_SOAK_RSS_LIMIT_MB ?? 2048);
 const PROXY_MAIN = process.env.BENCH_PROXY_MAIN ?? path.join(ROOT, 'dist/cli/main.js');
 const FRESH_SUFFIX = '.in.applicationinsights.azure.com';
+const PROXY_NODE_FLAGS = process.env.BENCH_PROXY_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
 
-export const CONFIGS = ['direct', 'tunnel', 'bare-mitm', 'mitmdump', 'proxy', 'proxy-noanalysis'] as const;
-export type ConfigKey = (typeof CONFIGS)[number];
-export const CELLS = [
-  { pattern: 'ka', body: 'small', concurrency: 1 },
-  { pattern: 'ka', body: 'small', concurrency: 16 },
-  { pattern: 'ka', body: 'large', concurrency: 1 },
-  { pattern: 'ka', body: 'large', concurrency: 16 },
-  { pattern: 'new', body: 'small', concurrency: 1 },
-  { pattern: 'new', body: 'small', concurrency: 16 },
-  { pattern: 'new', body: 'large', concurrency: 1 },
-  { pattern: 'new', body: 'large', concurrency: 16 },
+export const CONFIGS = [
+  'direct',
+  'tunnel',
+  'bare-mitm',
+  'bare-mitm-ka',
+  'mitmdump',
+  'proxy',
+  'proxy-noanalysis',
 ] as const;
-export type Cell = (typeof CELLS)[number];
-export const cellKey = (c: Cell) => `${c.pattern} ${c.body} c${c.concurrency}`;
+export type ConfigKey = (typeof CONFIGS)[number];
+/**
+ * Two load generators (issue 15): `undici` (bench/load.ts: undici ProxyAgent for keep-alive,
+ * https-proxy-agent for new connections) and `raw-tls` (bench/load-raw.ts: raw TLS sockets
+ * through CONNECT writing pre-built requests, in RAW_WORKERS processes). `storm`: every request
+ * carries an expired token, so every exchange draws a finding (TOKEN_EXPIRED) and every log line
+ * carries one; run only for the configurations that matter to its targets.
+ */
+interface CellSpec {
+  pattern: 'ka' | 'new';
+  body: 'small' | 'large';
+  concurrency: number;
+  generator: 'undici' | 'raw-tls';
+  storm: boolean;
+  configs?: readonly ConfigKey[];
+}
+const STORM_CONFIGS = ['bare-mitm-ka', 'proxy', 'proxy-noanalysis'] as const;
+const healthy = (pattern: 'ka' | 'new', body: 'small' | 'large', concurrency: number): CellSpec => ({
+  pattern,
+  body,
+  concurrency,
+  generator: 'undici',
+  storm: false,
+});
+/** The second generator compares proxies: direct access and the no-keep-alive library add nothing there. */
+const RAW_CONFIGS = ['tunnel', 'bare-mitm-ka', 'mitmdump', 'proxy', 'proxy-noanalysis'] as const;
+// New-connection cells run at c16 only (no target reads c1 there): the run stays within its budget.
+export const CELLS: readonly CellSpec[] = [
+  healthy('ka', 'small', 1),
+  healthy('ka', 'small', 16),
+  healthy('ka', 'large', 1),
+  healthy('ka', 'large', 16),
+  healthy('new', 'small', 16),
+  healthy('new', 'large', 16),
+  { ...healthy('ka', 'small', 16), generator: 'raw-tls', configs: RAW_CONFIGS },
+  { ...healthy('ka', 'large', 16), generator: 'raw-tls', configs: RAW_CONFIGS },
+  { ...healthy('ka', 'small', 16), storm: true, configs: STORM_CONFIGS },
+  { ...healthy('ka', 'large', 16), storm: true, configs: STORM_CONFIGS },
+  { ...healthy('ka', 'small', 16), generator: 'raw-tls', storm: true, configs: STORM_CONFIGS },
+  { ...healthy('ka', 'large', 16), generator: 'raw-tls', storm: true, configs: STORM_CONFIGS },
+];
+export type Cell = CellSpec;
+/** e.g. `ka small c16`, `raw-tls ka small c16`, `storm raw-tls ka large c16`. */
+export const cellKey = (c: Cell) =>
+  `${c.storm ? 'storm ' : ''}${c.generator === 'raw-tls' ? 'raw-tls ' : ''}${c.pattern} ${c.body} c${c.concurrency}`;
+const RAW_WORKERS = 2;
 
 function freshHosts(rep: number, config: number): string[] {
   return ['a', 'b'].map((x) => `fresh-r${rep}-c${config}-${x}${FRESH_SUFFIX}`);
@@ -143,18 +192,19 @@ interface Running {
   key: ConfigKey;
   proxyUrl?: string;
   child?: ChildProcess;
+  /** The process doing the work (CPU, RSS). */
+  pid?: number;
   ca: string;
   logFile?: string;
 }
 
 class LoadClient {
-  private readonly child = fork(path.join(__dirname, 'load.js'), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  private readonly child: ChildProcess;
   private next = 1;
   private readonly waiting = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
 
-  constructor() {
+  constructor(script = 'load.js') {
+    this.child = fork(path.join(__dirname, script), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
       const w = this.waiting.get(msg.id);
       this.waiting.delete(msg.id);
@@ -194,6 +244,39 @@ class LoadClient {
   }
 }
 
+/** The raw-tls generator: RAW_WORKERS processes, each with its share of a cell's lanes. */
+class RawLoad {
+  private readonly workers = Array.from({ length: RAW_WORKERS }, () => new LoadClient('load-raw.js'));
+
+  async cell(msg: Omit<CellRequest, 'id'>): Promise<CellResult> {
+    const began = performance.now();
+    const parts = await Promise.all(
+      this.workers.map((w, i) => {
+        const lanes = Math.floor(msg.concurrency / RAW_WORKERS) + (i < msg.concurrency % RAW_WORKERS ? 1 : 0);
+        const req: Omit<RawCellRequest, 'id'> = {
+          type: 'cell',
+          proxyUrl: msg.target.proxyUrl,
+          lanes,
+          body: msg.body,
+          token: msg.token ?? 'fresh',
+          host: msg.host,
+          warmupMs: msg.warmupMs,
+          durationMs: msg.durationMs,
+          ca: msg.ca,
+        };
+        return lanes > 0
+          ? w.call<RawCellPart>(req, msg.durationMs + msg.warmupMs + 30_000)
+          : Promise.resolve<RawCellPart>({ total: 0, errors: 0, errorSamples: [], latencies: [] });
+      }),
+    );
+    return mergeParts(parts, Math.min(msg.durationMs, performance.now() - began - msg.warmupMs));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
+
 async function countLines(file: string): Promise<number> {
   let n = 0;
   for await (const chunk of createReadStream(file)) {
@@ -228,6 +311,7 @@ async function inner(): Promise<number> {
   const notes: string[] = [];
   const roles = path.join(__dirname, 'roles.js');
   const load = new LoadClient();
+  const raw = new RawLoad();
   try {
     const up = await spawnReady(
       process.execPath,
@@ -251,23 +335,29 @@ async function inner(): Promise<number> {
       key: 'tunnel',
       proxyUrl: 'http://127.0.0.1:8001',
       child: tunnel.child,
+      pid: tunnel.child.pid,
       ca: upstreamCa,
     });
 
-    const bareDir = path.join(tmp, 'bare-mitm');
-    const bare = await spawnReady(
-      process.execPath,
-      [roles, 'bare-mitm', JSON.stringify({ port: 8002, dir: bareDir })],
-      { env: { ...process.env, NODE_EXTRA_CA_CERTS: upstreamCaFile } },
-      60_000,
-    );
-    children.push(bare.child);
-    running.set('bare-mitm', {
-      key: 'bare-mitm',
-      proxyUrl: 'http://127.0.0.1:8002',
-      child: bare.child,
-      ca: readFileSync(bare.info.caFile, 'utf8'),
-    });
+    for (const [key, port] of [
+      ['bare-mitm', 8002],
+      ['bare-mitm-ka', 8006],
+    ] as const) {
+      const bare = await spawnReady(
+        process.execPath,
+        [roles, key, JSON.stringify({ port, dir: path.join(tmp, key) })],
+        { env: { ...process.env, NODE_EXTRA_CA_CERTS: upstreamCaFile } },
+        60_000,
+      );
+      children.push(bare.child);
+      running.set(key, {
+        key,
+        proxyUrl: `http://127.0.0.1:${port}`,
+        child: bare.child,
+        pid: bare.child.pid,
+        ca: readFileSync(bare.info.caFile, 'utf8'),
+      });
+    }
 
     let mitmdumpVersion = 'not run';
     if (mitmdumpBin.startsWith('skip:')) {
@@ -296,6 +386,7 @@ async function inner(): Promise<number> {
         key: 'mitmdump',
         proxyUrl: 'http://127.0.0.1:8003',
         child,
+        pid: child.pid,
         ca: readFileSync(path.join(confdir, 'mitmproxy-ca-cert.pem'), 'utf8'),
       });
     }
@@ -311,9 +402,8 @@ async function inner(): Promise<number> {
       const child = spawn(
         process.execPath,
         [
-          // As `npm start` and the image run it (package.json, docker/Dockerfile).
-          '--max-semi-space-size=2',
-          ...(process.env.BENCH_PROXY_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+          // As the bin runs it: no node flags (issue 15: the memory targets hold without them).
+          ...PROXY_NODE_FLAGS,
           PROXY_MAIN,
           'start',
           '--host',
@@ -339,12 +429,16 @@ async function inner(): Promise<number> {
         key,
         proxyUrl: `http://127.0.0.1:${port}`,
         child,
+        pid: child.pid,
         ca: readFileSync(path.join(caDir, 'ca.pem'), 'utf8'),
         logFile,
       });
     }
     const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
     if (only) notes.push(`BENCH_ONLY=${only.join(',')}: a partial run`);
+    const cellFilter = process.env.BENCH_CELLS?.split(',').map((s) => s.trim());
+    if (cellFilter) notes.push(`BENCH_CELLS=${cellFilter.join(',')}: a partial run`);
+    const cellsToRun = CELLS.filter((c) => !cellFilter || cellFilter.some((f) => cellKey(c).includes(f)));
     const configs = CONFIGS.filter((k) => running.has(k) && (!only || only.includes(k)));
     log(`servers up in ${Date.now() - began} ms: ${configs.join(', ')}`);
 
@@ -370,10 +464,10 @@ async function inner(): Promise<number> {
         if (res.errors.length) notes.push(`${key} first-response errors: ${res.errors.join('; ')}`);
         requestsSent[key] = (requestsSent[key] ?? 0) + 2;
       }
-      for (const cell of CELLS) {
-        for (const key of order) {
+      for (const cell of cellsToRun) {
+        for (const key of order.filter((k) => !cell.configs || cell.configs.includes(k))) {
           const r = running.get(key)!;
-          const pid = r.child?.pid;
+          const pid = r.pid;
           const cpu0 = pid ? cpuMs(pid) : NaN;
           const msg: Omit<CellRequest, 'id'> = {
             type: 'cell',
@@ -385,8 +479,12 @@ async function inner(): Promise<number> {
             warmupMs: WARMUP_MS,
             durationMs: CELL_MS,
             ca: [r.ca],
+            token: cell.storm ? 'expired' : 'fresh',
           };
-          const result = await load.call<CellResult>(msg, CELL_MS + WARMUP_MS + 30_000);
+          const result =
+            cell.generator === 'raw-tls'
+              ? await raw.cell(msg)
+              : await load.call<CellResult>(msg, CELL_MS + WARMUP_MS + 30_000);
           const cpu = pid ? cpuMs(pid) - cpu0 : NaN;
           requestsSent[key] = (requestsSent[key] ?? 0) + result.total + result.errors;
           ((cells[cellKey(cell)] ??= {})[key] ??= []).push({
@@ -399,7 +497,12 @@ async function inner(): Promise<number> {
             );
         }
         log(
-          `rep ${rep + 1}/${REPS} ${cellKey(cell)}: ${order.map((k) => `${k} ${Math.round(cells[cellKey(cell)]![k]!.at(-1)!.rps)}`).join(', ')}`,
+          `rep ${rep + 1}/${REPS} ${cellKey(cell)}: ${Object.entries(cells[cellKey(cell)] ?? {})
+            .map(
+              ([k, runs]) =>
+                `${k} ${Math.round(runs.at(-1)!.rps)} (${runs.at(-1)!.cpuMsPerReq.toFixed(2)} ms cpu)`,
+            )
+            .join(', ')}`,
         );
       }
       repsDone += 1;
@@ -407,7 +510,7 @@ async function inner(): Promise<number> {
 
     const peakRss: Record<string, number> = {};
     for (const key of configs) {
-      const pid = running.get(key)!.child?.pid;
+      const pid = running.get(key)!.pid;
       if (pid) peakRss[key] = statusMb(pid, 'VmHWM');
     }
 
@@ -418,7 +521,7 @@ async function inner(): Promise<number> {
       const base = { type: 'cell' as const, target: { proxyUrl: proxy.proxyUrl }, host: HOST };
       pageCell = await measurePageCell(
         async (msg) => {
-          const pid = proxy.child!.pid!;
+          const pid = proxy.pid!;
           const cpu0 = cpuMs(pid);
           const r = await load.call<CellResult>(msg, CELL_MS + WARMUP_MS + 30_000);
           requestsSent.proxy = (requestsSent.proxy ?? 0) + r.total + r.errors;
@@ -434,14 +537,14 @@ async function inner(): Promise<number> {
     }
 
     // Soak: many exchanges through the proxy with analysis and log on, then its memory.
-    const soakBudget = Math.max(20_000, Math.min(150_000, BUDGET_MS - (Date.now() - began) - 30_000));
+    const soakBudget = Math.max(20_000, Math.min(150_000, BUDGET_MS - (Date.now() - began) - 45_000));
     log(`soak: ${SOAK_COUNT} exchanges through the proxy (bounded to ${Math.round(soakBudget / 1000)} s)`);
-    const rssBefore = statusMb(proxy.child!.pid!, 'VmRSS');
+    const rssBefore = statusMb(proxy.pid!, 'VmRSS');
     // Memory guard: a proxy that grows without bound must not take the machine down with it.
     let soakPeakSeen = 0;
     let guardTripped = false;
     const guard = setInterval(() => {
-      const rss = statusMb(proxy.child!.pid!, 'VmRSS');
+      const rss = statusMb(proxy.pid!, 'VmRSS');
       soakPeakSeen = Math.max(soakPeakSeen, rss);
       if (rss > SOAK_RSS_LIMIT_MB && !guardTripped) {
         guardTripped = true;
@@ -480,9 +583,9 @@ async function inner(): Promise<number> {
       errorSamples: soak.errorSamples,
       seconds: soak.elapsedMs / 1000,
       rssBeforeMb: rssBefore,
-      rssAfterMb: statusMb(proxy.child!.pid!, 'VmRSS'),
+      rssAfterMb: statusMb(proxy.pid!, 'VmRSS'),
       rssMaxSampledMb: soakPeakSeen,
-      peakMb: statusMb(proxy.child!.pid!, 'VmHWM'),
+      peakMb: statusMb(proxy.pid!, 'VmHWM'),
     };
     await stop(proxy.child);
     const logLines = await countLines(proxy.logFile!);
@@ -504,6 +607,7 @@ async function inner(): Promise<number> {
         httpsProxyAgent: pkgVersion('https-proxy-agent'),
         commit: `${version('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])} + uncommitted working-tree changes`,
         proxyBuild: path.relative(ROOT, PROXY_MAIN),
+        proxyNodeFlags: PROXY_NODE_FLAGS.join(' '),
       },
       bodies: describeBodies(),
       configs: [...configs],
@@ -521,6 +625,7 @@ async function inner(): Promise<number> {
     return 0;
   } finally {
     await load.close();
+    await raw.close();
     for (const c of children.reverse()) await stop(c);
   }
 }

@@ -91,8 +91,12 @@ export function describeBodies(): string {
   return `small = 2 envelopes, ${smallJson.length} B JSON; large = 65 envelopes, ${largeJson.length} B JSON sent gzip-compressed (${largeGz.length} B on the wire)`;
 }
 
-/** A JWT-shaped bearer token (the proxy decodes its claims; nothing verifies the signature). */
-export function bearerToken(): string {
+/**
+ * A JWT-shaped bearer token (the proxy decodes its claims; nothing verifies the signature).
+ * `expiresInSeconds` < 0 gives an expired token: the failure storm (every request draws
+ * TOKEN_EXPIRED, so every log line carries a finding; the stand-in upstream still accepts it).
+ */
+export function bearerToken(expiresInSeconds = 7200): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   return `${enc({ alg: 'RS256', typ: 'JWT', kid: 'bench' })}.${enc({
@@ -101,9 +105,9 @@ export function bearerToken(): string {
     tid: '72f988bf-0000-0000-0000-000000000000',
     oid: 'aaaaaaaa-0000-0000-0000-000000000001',
     appid: 'bbbbbbbb-0000-0000-0000-000000000002',
-    exp: now + 7200,
-    nbf: now - 60,
-    iat: now - 60,
+    exp: now + expiresInSeconds,
+    nbf: Math.min(now, now + expiresInSeconds) - 60,
+    iat: Math.min(now, now + expiresInSeconds) - 60,
   })}.${Buffer.from('bench-signature-bytes').toString('base64url')}`;
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import v8 from 'node:v8';
+// First, before any other module loads: it bounds the young generation (see young-generation.ts).
+import './young-generation';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError } from './usage-error';
@@ -69,23 +70,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
   }
 }
 
-/**
- * A proxy allocates many short-lived objects per request; with V8's default young generation
- * (up to 16 MB per semi-space) the heap, and so RSS, runs far ahead of what is live. `npm start`
- * and the image pass `--max-semi-space-size=2` to node (measured in `npm run bench`: peak RSS
- * about 120 MB instead of 150-167 MB, throughput unchanged). Other launches (the `bin`, `node
- * dist/cli/main.js`) only get this run-time call, and it does not bound the young generation:
- * V8 sizes new space when the heap is created (measured with v8.getHeapSpaceStatistics(): new
- * space still grows to 32 MB). Issue 15 tracks a real fix (re-executing with the flag, history
- * a72e20e). A value given on the command line or in NODE_OPTIONS wins.
- */
-function keepYoungGenerationSmall(): void {
-  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
-  if (!/semi-space-size/.test(given)) v8.setFlagsFromString('--max-semi-space-size=2');
-}
-
 if (require.main === module) {
-  keepYoungGenerationSmall();
   main().then(
     (code) => {
       process.exitCode = code;

@@ -17,9 +17,9 @@ export interface CliProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
 
-/** Runs the built CLI (`npm test` builds dist/ first) as a child process. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/** Runs the built CLI (`npm test` builds dist/ first) as a child process; `script`: another path to it. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, script = CLI): CliProcess {
+  const child = spawn(process.execPath, [script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

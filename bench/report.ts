@@ -109,7 +109,7 @@ export function writeReport(report: Report, file: string): string {
       'compare the ratios within one run.',
     '- Proxy CPU = utime + stime of the proxy process (`/proc/<pid>/stat`) during the cell, divided by the ' +
       'requests it served. Peak RSS = `VmHWM` of the proxy process over the whole bench (before the soak).',
-    `- This proxy ran as \`node ${report.machine.proxyNodeFlags ? `${report.machine.proxyNodeFlags} ` : ''}dist/cli/main.js start --log-format json\`` +
+    `- This proxy ran as \`node ${report.machine.proxyNodeFlags ? `${report.machine.proxyNodeFlags} ` : ''}dist/cli/main.js start --log-format json${report.machine.proxyExtraArgs ? ` ${report.machine.proxyExtraArgs}` : ''}\`` +
       `${report.machine.proxyNodeFlags ? '' : ' (as the bin runs it: no node flags)'}, with its log written to a file ` +
       `(${fmt(report.log.linesWritten)} log lines, ${fmt(report.log.bytesWritten / 2 ** 20)} MB, ` +
       `${fmt(report.log.bytesWritten / Math.max(1, report.log.linesWritten) / 1024, 1)} KB per line on average, ` +

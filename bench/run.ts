@@ -54,6 +54,8 @@ const SOAK_RSS_LIMIT_MB = Number(process.env.BENCH_SOAK_RSS_LIMIT_MB ?? 2048);
 const PROXY_MAIN = process.env.BENCH_PROXY_MAIN ?? path.join(ROOT, 'dist/cli/main.js');
 const FRESH_SUFFIX = '.in.applicationinsights.azure.com';
 const PROXY_NODE_FLAGS = process.env.BENCH_PROXY_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+/** Extra `start` flags for this proxy (experiments, e.g. `--ui false`); the report lists them. */
+const PROXY_EXTRA_ARGS = process.env.BENCH_PROXY_ARGS?.split(' ').filter(Boolean) ?? [];
 
 export const CONFIGS = [
   'direct',
@@ -294,6 +296,15 @@ function version(cmd: string, args: string[]): string {
   }
 }
 
+/** The figures belong to the commit only when nothing outside it was built in. */
+function treeIsClean(): boolean {
+  try {
+    return execFileSync('git', ['-C', ROOT, 'status', '--porcelain'], { encoding: 'utf8', timeout: 20_000 }).trim() === '';
+  } catch {
+    return false;
+  }
+}
+
 function pkgVersion(name: string): string {
   try {
     return JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
@@ -418,6 +429,7 @@ async function inner(): Promise<number> {
           'json',
           '--analysis',
           String(analysis),
+          ...PROXY_EXTRA_ARGS,
         ],
         { stdio: ['ignore', fd, errFd] },
       );
@@ -605,9 +617,12 @@ async function inner(): Promise<number> {
         httpMitmProxy: pkgVersion('http-mitm-proxy'),
         undici: pkgVersion('undici'),
         httpsProxyAgent: pkgVersion('https-proxy-agent'),
-        commit: `${version('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])} + uncommitted working-tree changes`,
+        commit: `${version('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])}${
+          treeIsClean() ? '' : ' + uncommitted working-tree changes'
+        }`,
         proxyBuild: path.relative(ROOT, PROXY_MAIN),
         proxyNodeFlags: PROXY_NODE_FLAGS.join(' '),
+        proxyExtraArgs: PROXY_EXTRA_ARGS.join(' '),
       },
       bodies: describeBodies(),
       configs: [...configs],

@@ -65,9 +65,10 @@ export interface BodyCapture {
   base64?: string;
   /**
    * Why `text`/`base64` are absent although bytes were captured: 'sampled' (a healthy exchange
-   * beyond the per-second decode budget) or 'healthy' (the log keeps bodies of failures only).
+   * beyond the per-second decode budget), 'healthy' (the log keeps bodies of failures only) or
+   * 'repeated' (one more failure of a kind the log already showed several times this minute).
    */
-  omitted?: 'sampled' | 'healthy';
+  omitted?: 'sampled' | 'healthy' | 'repeated';
 }
 
 export interface RequestRecord {

@@ -5,6 +5,7 @@ import type { Finding } from '../model/finding';
 import type { Analysis, ExchangeLogLine } from '../model/log-line';
 import type { TrafficLogLine } from '../model/traffic-line';
 import { GuidanceOnce, type LogGuidance } from '../diagnosis/guidance-ref';
+import { failureKind, RepeatBudget } from './repeat-budget';
 
 /** The log level of an exchange: the worst finding, or the failure itself. */
 export function levelOf(exchange: Exchange, findings: Finding[]): 'info' | 'warn' | 'error' {
@@ -25,11 +26,11 @@ export interface ExchangeSink {
 /** Which exchanges keep their body text in the log: bodies make lines large, failures need them. */
 export type LogBodies = 'failures' | 'all' | 'none';
 
-export function withoutBodyText(exchange: Exchange): Exchange {
+export function withoutBodyText(exchange: Exchange, why: 'healthy' | 'repeated' = 'healthy'): Exchange {
   const strip = (body: Exchange['request']['body']) => {
     if (body.text === undefined && body.base64 === undefined) return body;
     const { text: _text, base64: _base64, ...rest } = body;
-    return { ...rest, omitted: 'healthy' as const };
+    return { ...rest, omitted: why };
   };
   return {
     ...exchange,
@@ -38,11 +39,29 @@ export function withoutBodyText(exchange: Exchange): Exchange {
   };
 }
 
-/** The line as an output keeps it: body text only for the exchanges `--log-bodies` says. */
-export function withBodiesPolicy(line: ExchangeLogLine, bodies: LogBodies): ExchangeLogLine {
-  const level = levelOf(line.exchange, line.findings);
-  const keep = bodies === 'all' || (bodies === 'failures' && level !== 'info');
-  return keep ? line : { ...line, exchange: withoutBodyText(line.exchange) };
+/**
+ * The line as an output keeps it: body text only for the exchanges `--log-bodies` says. With
+ * `failures` and a `repeats` budget, a failure of a kind already shown often this minute keeps
+ * sizes only.
+ */
+export function withBodiesPolicy(
+  line: ExchangeLogLine,
+  bodies: LogBodies,
+  repeats?: RepeatBudget,
+): ExchangeLogLine {
+  if (bodies === 'all') return line;
+  const failure = bodies === 'failures' && levelOf(line.exchange, line.findings) !== 'info';
+  if (!failure) return { ...line, exchange: withoutBodyText(line.exchange) };
+  if (!repeats || !hasBodyText(line.exchange)) return line;
+  return repeats.take(failureKind(line.exchange, line.findings))
+    ? line
+    : { ...line, exchange: withoutBodyText(line.exchange, 'repeated') };
+}
+
+function hasBodyText(exchange: Exchange): boolean {
+  const kept = (b: Exchange['request']['body'] | undefined) =>
+    b?.text !== undefined || b?.base64 !== undefined;
+  return kept(exchange.request.body) || kept(exchange.response?.body);
 }
 
 /** The masked record the log wrote for a line (the same line object every sink is given). */
@@ -61,6 +80,21 @@ export function loggedRecordOf(line: ExchangeLogLine): LoggedRecord | undefined 
 }
 
 /**
+ * The line with the bodies the log kept for it: another output (the HAR) follows the log's
+ * decision on a repeated failure instead of making its own.
+ */
+export function withBodiesAsLogged(line: ExchangeLogLine, bodies: LogBodies): ExchangeLogLine {
+  const logged = loggedRecordOf(line);
+  const repeated =
+    logged?.bodies === bodies &&
+    (logged.record.exchange.request.body.omitted === 'repeated' ||
+      logged.record.exchange.response?.body.omitted === 'repeated');
+  return repeated
+    ? { ...line, exchange: withoutBodyText(line.exchange, 'repeated') }
+    : withBodiesPolicy(line, bodies);
+}
+
+/**
  * The annotated log: one pino line per exchange with `exchange`, `analysis` and `findings`.
  * By default only exchanges that went wrong carry their (redacted) bodies; healthy traffic keeps
  * sizes and the analysis' summary, so a busy app's log stays small. A finding's guidance is
@@ -72,6 +106,7 @@ export function logSink(
   guidance: LogGuidance = 'first',
 ): ExchangeSink {
   const once = new GuidanceOnce(guidance);
+  const repeats = new RepeatBudget();
   return {
     write(line) {
       const level = levelOf(line.exchange, line.findings);
@@ -81,7 +116,7 @@ export function logSink(
         findings: ReturnType<GuidanceOnce['findings']>;
         interruptedByShutdown?: boolean;
       } = {
-        exchange: withBodiesPolicy(line, bodies).exchange,
+        exchange: withBodiesPolicy(line, bodies, repeats).exchange,
         findings: once.findings(line.findings),
       };
       if (line.analysis) payload.analysis = line.analysis;

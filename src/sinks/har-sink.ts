@@ -2,7 +2,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { ExchangeLogLine } from '../model/log-line';
 import type { TrafficLogLine } from '../model/traffic-line';
-import { type ExchangeSink, type LogBodies, withBodiesPolicy } from './exchange-sink';
+import { type ExchangeSink, type LogBodies, withBodiesAsLogged } from './exchange-sink';
 import { HarText } from './har';
 
 /**
@@ -31,7 +31,7 @@ export class HarFileSink implements ExchangeSink {
 
   write(line: ExchangeLogLine): void {
     if (this.closed || this.failed) return;
-    this.out.write(this.har.entry(withBodiesPolicy(line, this.bodies)));
+    this.out.write(this.har.entry(withBodiesAsLogged(line, this.bodies)));
   }
 
   writeTraffic(line: TrafficLogLine): void {

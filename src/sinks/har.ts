@@ -136,6 +136,8 @@ function truncationNote(body: BodyCapture): string | undefined {
     return `body cut at the capture cap: ${body.captured} of ${body.size} bytes kept`;
   }
   if (body.decodeError) return `body could not be decoded: ${body.decodeError}`;
+  if (body.omitted === 'repeated')
+    return 'body not kept: a repeat of a failure the log already showed with its body';
   return undefined;
 }
 

@@ -11,7 +11,12 @@ import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLI, runCli, type CliProcess } from '../helpers/cli-process';
 import { tempDir } from '../helpers/tmp';
-import { keepYoungGenerationSmall, youngGenerationFlagGiven } from '../../src/cli/young-generation';
+import {
+  keepOldGenerationGrowthModest,
+  keepYoungGenerationSmall,
+  OLD_GROWTH_FLAG,
+  youngGenerationFlagGiven,
+} from '../../src/cli/young-generation';
 
 /**
  * Preloaded with `node -r`: once the entry script has been evaluated (setImmediate), makes about
@@ -119,5 +124,24 @@ describe('who chooses the young generation', () => {
     expect(youngGenerationFlagGiven(['--semi-space-growth-factor=2'], '')).toBe(true);
     expect(youngGenerationFlagGiven(['--max-old-space-size=512'], '--enable-source-maps')).toBe(false);
     expect(keepYoungGenerationSmall(['--max-semi-space-size=8'], {})).toBe(false);
+  });
+});
+
+describe('the old generation grows in steps of 2× at most (peak RSS in a failure storm)', () => {
+  it('is set at run time unless the user chose the old generation', () => {
+    const set: string[] = [];
+    expect(keepOldGenerationGrowthModest([], {}, (f) => set.push(f))).toBe(true);
+    expect(set).toEqual([OLD_GROWTH_FLAG]);
+    for (const [argv, nodeOptions] of [
+      [['--heap-growing-percent=50'], undefined],
+      [[], '--max-old-space-size=512'],
+      [['--optimize-for-size'], ''],
+      [[], '--max-heap-size=256'],
+    ] as const) {
+      expect(keepOldGenerationGrowthModest(argv, { NODE_OPTIONS: nodeOptions }, (f) => set.push(f))).toBe(
+        false,
+      );
+    }
+    expect(set).toHaveLength(1);
   });
 });

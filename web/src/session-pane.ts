@@ -180,9 +180,11 @@ function bodyBlock(title: string, body: BodyCapture | undefined): HTMLElement {
               ? 'not kept: the log keeps bodies of failures only (--log-bodies all)'
               : body.omitted === 'sampled'
                 ? 'not decoded (beyond the decode budget)'
-                : body.size
-                  ? 'not captured'
-                  : 'empty',
+                : body.omitted === 'repeated'
+                  ? 'not kept: a repeat of a failure the log showed with its body this minute'
+                  : body.size
+                    ? 'not captured'
+                    : 'empty',
           );
   return el('div', { class: 'body' }, el('h4', {}, `${title} (${facts.join(', ')})`), content);
 }

@@ -299,7 +299,12 @@ function version(cmd: string, args: string[]): string {
 /** The figures belong to the commit only when nothing outside it was built in. */
 function treeIsClean(): boolean {
   try {
-    return execFileSync('git', ['-C', ROOT, 'status', '--porcelain'], { encoding: 'utf8', timeout: 20_000 }).trim() === '';
+    return (
+      execFileSync('git', ['-C', ROOT, 'status', '--porcelain'], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      }).trim() === ''
+    );
   } catch {
     return false;
   }

@@ -64,7 +64,9 @@ function collectChildren(value: Json, known: KnownIkeys, name: string | undefine
     return;
   }
   if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) collectIkeys(v, known, k, depth + 1);
+    // Object.keys, not entries: the same keys in the same order, without an array per key.
+    const obj = value as Record<string, Json>;
+    for (const k of Object.keys(obj)) collectIkeys(obj[k], known, k, depth + 1);
   }
 }
 
@@ -116,7 +118,8 @@ function walkObject(obj: Record<string, Json>, known: KnownIkeys, depth: number)
   const out: Record<string, Json> = {};
   // HAR {name, value} pairs (headers, query strings, cookies): the name says whether it is secret.
   const pairName = typeof obj.name === 'string' && 'value' in obj ? obj.name : undefined;
-  for (const [rawKey, v] of Object.entries(obj)) {
+  for (const rawKey of Object.keys(obj)) {
+    const v = obj[rawKey];
     // Keys can be data too (a report's `GET host/path?…` routes).
     const key = /[=:\s]/.test(rawKey) ? redactText(rawKey, known) : rawKey;
     if (key === 'value' && pairName !== undefined) {

@@ -36,7 +36,7 @@ const MAX_BUFFERED = 8 << 20;
  * Lines are gathered into writes of at least this size (one syscall for many lines under load)
  * and flushed at least every FLUSH_MS, so a quiet proxy's lines still appear at once.
  */
-const MIN_WRITE = 16 << 10;
+const MIN_WRITE = 64 << 10;
 const FLUSH_MS = 100;
 
 /**

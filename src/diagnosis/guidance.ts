@@ -52,9 +52,16 @@ export function guidanceInputs(guidance: FindingGuidance): GuidanceInputs | unde
 
 /** Whether the entry's text depends on the CA path (the only placeholder filled per exchange). */
 export function usesCaCertPath(entry: CatalogEntry): boolean {
-  const steps = [...entry.fix, ...Object.values(entry.fixByRuntime ?? {}).flat()];
-  return steps.some((step) => step.includes('{caCertPath}'));
+  let uses = USES_CA_PATH.get(entry);
+  if (uses === undefined) {
+    const steps = [...entry.fix, ...Object.values(entry.fixByRuntime ?? {}).flat()];
+    uses = steps.some((step) => step.includes('{caCertPath}'));
+    USES_CA_PATH.set(entry, uses);
+  }
+  return uses;
 }
+/** Asked for every finding of every line: the catalog's entries do not change, answer once each. */
+const USES_CA_PATH = new WeakMap<CatalogEntry, boolean>();
 
 function buildGuidance(
   entry: CatalogEntry,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuthorizationSummary, JwtClaims, JwtSummary } from '../model/exchange';
+import { sharedOutputValue } from './redact-output';
 
 const CLAIM_STRINGS = ['iss', 'tid', 'appid', 'azp', 'oid', 'sub', 'idtyp', 'ver', 'scp'] as const;
 const CLAIM_NUMBERS = ['exp', 'nbf', 'iat'] as const;
@@ -54,11 +55,21 @@ const summaryCache = new Map<string, AuthorizationSummary>();
 export function summarizeAuthorization(value: string): AuthorizationSummary {
   const hit = summaryCache.get(value);
   if (hit) return hit;
-  const summary = Object.freeze(decodeAuthorization(value)) as AuthorizationSummary;
+  // Frozen all the way down and shared by every exchange that sends this header: the output
+  // redaction masks it once per line shape, not once per line (sharedOutputValue).
+  const summary = sharedOutputValue(deepFreeze(decodeAuthorization(value)));
   if (summaryCache.size >= SUMMARY_CACHE_LIMIT)
     summaryCache.delete(summaryCache.keys().next().value as string);
   summaryCache.set(value, summary);
   return summary;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function decodeAuthorization(value: string): AuthorizationSummary {

@@ -16,9 +16,43 @@ type Json = unknown;
 const MASKED_IKEY = /\b([0-9a-f]{8})-\*{4}-\*{4}-\*{4}-\*{8}([0-9a-f]{4})\b/gi;
 const FULL_GUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
+/**
+ * Values many lines share and nobody changes (a token's summary, cached per header and frozen):
+ * the iKeys each shows and its masked copy are kept beside it (weakly), so a storm of lines with
+ * the same token masks that token's claims once, not once per line. The masked copy depends on
+ * the keys the rest of the line shows and on the depth, so it is kept per (known keys, depth).
+ */
+const SHARED = new WeakSet<object>();
+const SHARED_IKEYS = new WeakMap<object, string[]>();
+const SHARED_MASKED = new WeakMap<object, Map<string, Json>>();
+/** Distinct (known keys, depth) kept per shared value at most. */
+const SHARED_VARIANTS = 8;
+
+/** Marks a deeply frozen value as shared between lines (see SHARED). */
+export function sharedOutputValue<T extends object>(value: T): T {
+  if (!Object.isFrozen(value)) throw new TypeError('a shared output value must be frozen');
+  SHARED.add(value);
+  return value;
+}
+
 /** First pass: every iKey the value shows (masked anywhere, or full under an iKey name). */
 function collectIkeys(value: Json, known: KnownIkeys, name?: string, depth = 0): void {
   if (depth > 64) return;
+  if (depth <= 32 && typeof value === 'object' && value !== null && SHARED.has(value)) {
+    let tags = SHARED_IKEYS.get(value);
+    if (!tags) {
+      const own: KnownIkeys = new Set();
+      collectChildren(value, own, name, depth);
+      tags = [...own];
+      SHARED_IKEYS.set(value, tags);
+    }
+    for (const tag of tags) known.add(tag);
+    return;
+  }
+  collectChildren(value, known, name, depth);
+}
+
+function collectChildren(value: Json, known: KnownIkeys, name: string | undefined, depth: number): void {
   if (typeof value === 'string') {
     if (name && isIkeyName(name) && FULL_GUID.test(value.trim())) known.add(ikeyTag(value.trim()));
     if (value.includes('-****-'))
@@ -30,7 +64,9 @@ function collectIkeys(value: Json, known: KnownIkeys, name?: string, depth = 0):
     return;
   }
   if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) collectIkeys(v, known, k, depth + 1);
+    // Object.keys, not entries: the same keys in the same order, without an array per key.
+    const obj = value as Record<string, Json>;
+    for (const k of Object.keys(obj)) collectIkeys(obj[k], known, k, depth + 1);
   }
 }
 
@@ -53,17 +89,37 @@ function isBase64Holder(obj: Record<string, Json>): boolean {
 
 function walk(value: Json, known: KnownIkeys, name: string | undefined, depth: number): Json {
   if (depth > 64) return value;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && SHARED.has(value)) {
+    // An object's copy does not depend on its own name, only on its content, the keys and depth.
+    const key = `${depth}|${[...known].join(',')}`;
+    let variants = SHARED_MASKED.get(value);
+    const hit = variants?.get(key);
+    if (hit !== undefined) return hit;
+    const out = walkObject(value as Record<string, Json>, known, depth);
+    if (!variants) SHARED_MASKED.set(value, (variants = new Map()));
+    if (variants.size >= SHARED_VARIANTS) variants.clear();
+    variants.set(key, out);
+    return out;
+  }
+  return walkValue(value, known, name, depth);
+}
+
+function walkValue(value: Json, known: KnownIkeys, name: string | undefined, depth: number): Json {
   if (typeof value === 'string') {
     if (name && isIkeyName(name) && FULL_GUID.test(value.trim())) return maskIkey(value);
     return redactText(value, known);
   }
   if (Array.isArray(value)) return value.map((v) => walk(v, known, name, depth + 1));
   if (!value || typeof value !== 'object') return value;
-  const obj = value as Record<string, Json>;
+  return walkObject(value as Record<string, Json>, known, depth);
+}
+
+function walkObject(obj: Record<string, Json>, known: KnownIkeys, depth: number): Json {
   const out: Record<string, Json> = {};
   // HAR {name, value} pairs (headers, query strings, cookies): the name says whether it is secret.
   const pairName = typeof obj.name === 'string' && 'value' in obj ? obj.name : undefined;
-  for (const [rawKey, v] of Object.entries(obj)) {
+  for (const rawKey of Object.keys(obj)) {
+    const v = obj[rawKey];
     // Keys can be data too (a report's `GET host/path?…` routes).
     const key = /[=:\s]/.test(rawKey) ? redactText(rawKey, known) : rawKey;
     if (key === 'value' && pairName !== undefined) {

@@ -164,7 +164,32 @@ export function mayHoldSecret(text: string): boolean {
 /** Masks secrets inside any text: bodies (form, JSON, NDJSON), messages, URLs, log text. */
 export function redactText(text: string, known: KnownIkeys = new Set()): string {
   if (!MAY_HOLD_SECRET.test(text)) return text;
-  return redactEveryPattern(text, known);
+  if (text.length > UNCHANGED_MAX_LENGTH) return redactEveryPattern(text, known);
+  const key = `${knownKey(known)}\u0000${text}`;
+  if (UNCHANGED.has(key)) return text;
+  const out = redactEveryPattern(text, known);
+  if (out === text) {
+    if (UNCHANGED.size >= UNCHANGED_MAX) UNCHANGED.delete(UNCHANGED.values().next().value as string);
+    UNCHANGED.add(key);
+  }
+  return out;
+}
+
+/**
+ * Short texts the patterns left as they were, with the known keys they were masked against: a
+ * line's title, a masked iKey, a service's answer come back on every line of a storm. Only
+ * texts that did not change are kept, so the cache holds nothing the log does not print anyway.
+ * Bounded: the oldest goes first.
+ */
+const UNCHANGED_MAX_LENGTH = 256;
+const UNCHANGED_MAX = 4096;
+const UNCHANGED = new Set<string>();
+function knownKey(known: KnownIkeys): string {
+  return known.size === 0
+    ? ''
+    : known.size === 1
+      ? (known.values().next().value as string)
+      : [...known].sort().join(',');
 }
 
 /** redactText without the shortcut (tests compare the two). */

@@ -65,6 +65,16 @@ function firstAudience(aud: string | readonly string[] | undefined): string | un
   return aud === undefined || typeof aud === 'string' ? aud : aud[0];
 }
 
+/**
+ * The clouds a token's claims name, once per summary: the summary is cached per header and
+ * frozen, and an app sends the same token on every request for up to an hour (a URL parse and
+ * a scan of the clouds per request otherwise). Weak: gone with the summary.
+ */
+const TOKEN_CLOUDS = new WeakMap<
+  object,
+  { audienceCloud: CloudName | undefined; issuerCloud: CloudName | undefined }
+>();
+
 /** Reads an exchange once into an Observation. Pure. */
 export function observe(exchange: Exchange, analysis: Analysis | undefined): Observation {
   const kind = analysis?.kind ?? 'other';
@@ -82,11 +92,21 @@ export function observe(exchange: Exchange, analysis: Analysis | undefined): Obs
   };
   if (typeof analysis?.runtime === 'string') observation.runtime = analysis.runtime as Runtime;
   if (auth) {
+    // Only a frozen summary (the proxy's cached one) can be remembered: a draft may still change.
+    const frozen = Object.isFrozen(auth) && (!claims || Object.isFrozen(claims));
+    let clouds = frozen ? TOKEN_CLOUDS.get(auth) : undefined;
+    if (!clouds) {
+      clouds = {
+        audienceCloud: cloudOfAudience(firstAudience(claims?.aud)),
+        issuerCloud: cloudOfIssuer(claims?.iss),
+      };
+      if (frozen) TOKEN_CLOUDS.set(auth, clouds);
+    }
     observation.token = {
       fingerprint: auth.fingerprint,
       exp: claims?.exp,
-      audienceCloud: cloudOfAudience(firstAudience(claims?.aud)),
-      issuerCloud: cloudOfIssuer(claims?.iss),
+      audienceCloud: clouds.audienceCloud,
+      issuerCloud: clouds.issuerCloud,
     };
   }
   const text = request.body.text ?? request.body.base64;

@@ -307,7 +307,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
       await pipeline.drain();
       traffic.stop();
       for (const sink of sinks) await sink.close?.();
-      flush();
+      await flush();
       restoreConsole();
     },
   };

@@ -19,8 +19,11 @@ export interface LoggerOptions {
 
 export interface AppLogger {
   logger: Logger;
-  /** Flush buffered lines synchronously (before exit). */
-  flush(): void;
+  /**
+   * Writes out buffered lines (at shutdown), in order: writes already in flight finish first
+   * (bounded wait), then what is left goes out synchronously.
+   */
+  flush(): Promise<void>;
   /** Bytes of log output dropped because a destination could not keep up (bounded memory). */
   droppedBytes(): number;
 }
@@ -110,8 +113,11 @@ export function createLogger(options: LoggerOptions): AppLogger {
   );
   return {
     logger,
-    flush() {
+    async flush() {
       clearInterval(flushTimer);
+      // A synchronous write now could land before an asynchronous one still in the thread pool
+      // (seen in CI under load: a short last line before a 1.2 MB one), so let those finish.
+      await Promise.all(flushables.map((f) => writesSettled(f, SETTLE_MS)));
       for (const f of flushables) {
         try {
           f.flushSync?.();
@@ -122,6 +128,26 @@ export function createLogger(options: LoggerOptions): AppLogger {
     },
     droppedBytes: () => dropped,
   };
+}
+
+/** At shutdown, how long to wait for a destination's writes in flight (a stuck pipe must not hang). */
+const SETTLE_MS = 5000;
+
+/** Resolves once the destination has written everything it holds (sonic-boom's flush), or at `ms`. */
+function writesSettled(f: { flush?: (cb?: (err?: Error) => void) => void }, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    try {
+      if (f.flush) f.flush(done);
+      else done();
+    } catch {
+      done(); // not open yet: nothing was written, nothing is in flight
+    }
+  });
 }
 
 /**

@@ -25,7 +25,7 @@ describe('log file writes hold whole lines only', () => {
         record(data);
         return (realWrite as any)(fd, data, ...rest);
       }) as any),
-      // flush() at exit writes what is left synchronously.
+      // flush() at shutdown writes what is left synchronously, once the writes in flight are done.
       jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: any, ...rest: any[]) => {
         record(data);
         return (realWriteSync as any)(fd, data, ...rest);
@@ -42,7 +42,8 @@ describe('log file writes hold whole lines only', () => {
       const total = () => writes.reduce((a, w) => a + w.length, 0);
       while (Date.now() < until && total() < sizes.reduce((a, n) => a + n, 0))
         await new Promise((r) => setTimeout(r, 20));
-      flush();
+      // Right after the last writes were issued: the case where a synchronous write could overtake.
+      await flush();
     } finally {
       for (const spy of spies) spy.mockRestore();
     }

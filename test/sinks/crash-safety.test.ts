@@ -118,8 +118,16 @@ describe('crash safety of the log and the HAR (real processes)', () => {
       if (lines.length >= 4) break;
       await new Promise((r) => setTimeout(r, 20));
     }
+    // The child may have ended already (then 'exit' has fired and waiting for it would hang until
+    // jest's timeout): say so, since the proxy must only die by this kill.
+    expect({ exitCode: proxy.child.exitCode, signal: proxy.child.signalCode }).toEqual({
+      exitCode: null,
+      signal: null,
+    });
+    const exited = new Promise((r) => proxy.child.once('exit', r));
     proxy.child.kill('SIGKILL');
-    await new Promise((r) => proxy.child.once('exit', r));
+    await exited;
+    expect(proxy.child.signalCode).toBe('SIGKILL');
     stop = true;
     await Promise.all(clients);
     expect(sent).toBeGreaterThanOrEqual(4);

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { allGuidance, diagnose } from '../../src/diagnosis';
 import { guidanceFor } from '../../src/diagnosis/guidance';
 import {
@@ -10,8 +9,8 @@ import {
 } from '../../src/diagnosis/guidance-ref';
 import type { Finding, Runtime } from '../../src/model/finding';
 import type { ExchangeLogLine } from '../../src/model/log-line';
+import { memoryLogger } from '../helpers/memory-logger';
 import { logSink } from '../../src/sinks/exchange-sink';
-import { createLogger } from '../../src/sinks/logger';
 import {
   exchange,
   failedExchange,
@@ -33,19 +32,12 @@ const CA_PATHS = [
 
 /** The real logger (its output redaction and all) writing into memory, with the log sink on top. */
 function memoryLog(mode: LogGuidance) {
-  let text = '';
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      text += chunk.toString();
-      cb();
-    },
-  });
-  const { logger } = createLogger({ format: 'json', destination });
+  const { logger, text } = memoryLogger();
   const sink = logSink(logger, 'failures', mode);
   return {
     write: (line: ExchangeLogLine) => sink.write(line),
     lines: () =>
-      text
+      text()
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l)),

@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { diagnose } from '../../src/diagnosis';
 import { findCatalogEntry } from '../../src/diagnosis/catalog';
 import { guidanceFor } from '../../src/diagnosis/guidance';
@@ -11,7 +10,7 @@ import { liveInspector } from '../../src/inspector/live-inspector';
 import type { ExchangeLogLine } from '../../src/model/log-line';
 import { logSink } from '../../src/sinks/exchange-sink';
 import { convertLogFileToHar } from '../../src/sinks/har-from-log';
-import { createLogger } from '../../src/sinks/logger';
+import { memoryLogger } from '../helpers/memory-logger';
 import { formatTextLine } from '../../src/sinks/pretty';
 import { reportFromFile } from '../../src/sinks/report';
 import {
@@ -69,18 +68,11 @@ describe('every reader shows the full guidance of a referenced finding, even in 
   const servers: http.Server[] = [];
 
   beforeAll(() => {
-    let text = '';
-    const destination = new Writable({
-      write(chunk, _enc, cb) {
-        text += chunk.toString();
-        cb();
-      },
-    });
-    const { logger } = createLogger({ format: 'json', destination });
+    const { logger, text: written } = memoryLogger();
     // As run-proxy orders them: the log first, then the page (which reuses the log's record).
     const sinks = [logSink(logger, 'failures', 'first'), page.sink];
     for (const line of stormLines(4)) for (const sink of sinks) sink.write(line);
-    lines = text.split('\n').filter(Boolean);
+    lines = written().split('\n').filter(Boolean);
     writeFileSync(full, `${lines.join('\n')}\n`);
     // A rotated file or `tail -n 2`: no line of it carries the full text.
     writeFileSync(midway, `${lines.slice(2).join('\n')}\n`);

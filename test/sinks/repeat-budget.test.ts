@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import type { Finding } from '../../src/model/finding';
 import type { ExchangeLogLine } from '../../src/model/log-line';
+import { memoryLogger } from '../helpers/memory-logger';
 import { logSink } from '../../src/sinks/exchange-sink';
 import { HarFileSink } from '../../src/sinks/har-sink';
-import { createLogger } from '../../src/sinks/logger';
 import { failureKind, RepeatBudget, REPEATED_BODIES_PER_WINDOW } from '../../src/sinks/repeat-budget';
 import { exchange, ingestionBody, response } from '../fixtures/exchanges';
 import { tempDir } from '../helpers/tmp';
@@ -23,19 +22,12 @@ function failure(findings: Finding[], status = 401): ExchangeLogLine {
 }
 
 function memoryLog(bodies: 'failures' | 'all' = 'failures') {
-  let text = '';
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      text += chunk.toString();
-      cb();
-    },
-  });
-  const { logger } = createLogger({ format: 'json', destination });
+  const { logger, text } = memoryLogger();
   const sink = logSink(logger, bodies, 'full');
   return {
     sink,
     lines: () =>
-      text
+      text()
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l)),

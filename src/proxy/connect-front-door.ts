@@ -38,6 +38,8 @@ export interface FrontDoorContext {
   idleTimeoutMs: number;
   issuer(): LeafIssuer;
   counters: { tunnels: number; tlsFailures: number; rejectedConnects: number };
+  /** Open the upstream connection while the client's TLS handshake with us runs. */
+  preconnect(target: HostPort, local: boolean): void;
   /** A TLS session we terminated, ready for the decrypted side's HTTP server. */
   intercepted(tlsSocket: tls.TLSSocket, info: TunnelInfo): void;
   exchange(live: LiveExchange): void;
@@ -125,6 +127,7 @@ export class ConnectFrontDoor {
       return;
     }
     socket.write(`HTTP/${req.httpVersion === '1.0' ? '1.0' : '1.1'} 200 Connection established\r\n\r\n`);
+    this.prepareLeaf(target.host);
     const withFirstBytes = (first: Buffer) => {
       if (!isTlsClientHello(first[0])) {
         // Not TLS: relay it untouched rather than guess at a protocol.
@@ -133,10 +136,24 @@ export class ConnectFrontDoor {
       }
       socket.pause();
       socket.unshift(first);
+      this.ctx.preconnect(target, local);
       this.intercept(socket, { target, scope, connect, client: clientAddress, local });
     };
     if (head.length > 0) withFirstBytes(head);
     else socket.once('data', withFirstBytes);
+  }
+
+  /**
+   * Makes (and caches) the leaf for the host while the client reads our 200 and builds its
+   * ClientHello, so the handshake does not wait for it. A failure here is left to the handshake,
+   * which asks again and reports it.
+   */
+  private prepareLeaf(host: string): void {
+    try {
+      this.ctx.issuer().contextFor(host);
+    } catch {
+      // reported by the handshake
+    }
   }
 
   private intercept(socket: net.Socket, info: TunnelInfo): void {

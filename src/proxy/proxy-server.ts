@@ -58,6 +58,7 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       insecure: options.upstreamInsecure,
       upstreamProxy: this.upstreamProxy,
       timeoutMs: options.upstreamTimeoutMs,
+      preconnectTtlMs: options.preconnectTtlMs ?? 5000,
     };
     this.httpsAgent = new UpstreamAgent(upstream);
     this.httpAgent = new PlainUpstreamAgent(upstream);
@@ -158,6 +159,7 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       idleTimeoutMs: this.options.idleTimeoutMs,
       issuer: () => this.issuer!,
       counters: this.counters,
+      preconnect: (target, local) => this.httpsAgent.preconnect(target, this.guardFor(local)),
       intercepted: (tlsSocket, info) => {
         this.tunnels.set(tlsSocket, info);
         this.innerServer.emit('connection', tlsSocket);

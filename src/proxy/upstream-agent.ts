@@ -3,8 +3,11 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import type { HostPort } from './connect-target';
+import type { guardedLookup } from './exposure';
 import { connectThroughProxy } from './upstream-proxy';
 import type { ResolveMap } from './resolve-map';
+import { WarmConnections } from './warm-connections';
 
 export interface UpstreamOptions {
   resolve: ResolveMap;
@@ -14,7 +17,12 @@ export interface UpstreamOptions {
   upstreamProxy?: URL;
   /** Idle limit for an upstream socket, and the connect timeout. */
   timeoutMs: number;
+  /** How long a connection opened ahead of its request waits to be claimed (0: never open one). */
+  preconnectTtlMs?: number;
 }
+
+/** Pool names with a connection opened ahead at once, at most (one per name). */
+const MAX_WARM = 64;
 
 /**
  * The https.Agent for every intercepted request. One pool shared by all client tunnels, so the
@@ -30,6 +38,7 @@ export class UpstreamAgent extends https.Agent {
    * into the pool key of every request (https.Agent#getName), which was the hottest function.
    */
   private readonly secureContext: tls.SecureContext;
+  private readonly warm: WarmConnections;
 
   constructor(options: UpstreamOptions) {
     super({
@@ -45,6 +54,39 @@ export class UpstreamAgent extends https.Agent {
     this.secureContext = tls.createSecureContext(
       options.extraCa.length ? { ca: [...tls.rootCertificates, ...options.extraCa] } : {},
     );
+    this.warm = new WarmConnections(options.preconnectTtlMs ?? 0, MAX_WARM);
+  }
+
+  /**
+   * Opens the connection for the next request to host:port now, while the client's TLS handshake
+   * with us runs, when that pool has no idle connection. Not through --upstream-proxy (a CONNECT
+   * there first; those requests connect when they arrive, as before).
+   */
+  preconnect({ host, port }: HostPort, lookup?: typeof guardedLookup): void {
+    if (this.upstream.upstreamProxy) return;
+    // The same options a request aimed by aimUpstream() brings, so the pool names match.
+    const options: https.RequestOptions & net.TcpSocketConnectOpts = {
+      ...this.options,
+      host,
+      port,
+      servername: host,
+      lookup,
+      keepAlive: true,
+      keepAliveInitialDelay: this.options.keepAliveMsecs,
+    };
+    const name = this.getName(options);
+    if (!this.warm.wants(name) || (this.freeSockets[name]?.length ?? 0) > 0) return;
+    this.warm.hold(name, this.connectTls(options));
+  }
+
+  /** Connections opened ahead and not claimed yet. */
+  get warmConnections(): number {
+    return this.warm.size;
+  }
+
+  override destroy(): void {
+    this.warm.closeAll();
+    super.destroy();
   }
 
   /** The pool key: every TLS option is agent-wide, so host, port and SNI name identify a pool. */
@@ -57,35 +99,42 @@ export class UpstreamAgent extends https.Agent {
     options: https.RequestOptions,
     callback?: (err: Error | null, socket: Duplex) => void,
   ): Duplex | undefined {
-    const host = options.host ?? 'localhost';
-    const name = options.servername || host;
-    const target = this.upstream.resolve.lookup(host, Number(options.port));
-    const tlsOptions: tls.ConnectionOptions = {
+    if (!this.upstream.upstreamProxy)
+      return this.warm.take(this.getName(options)) ?? this.connectTls(options);
+    // Through a corporate proxy: CONNECT with the real name (the proxy resolves it), then TLS inside.
+    connectThroughProxy(
+      this.upstream.upstreamProxy,
+      { host: sniName(options), port: Number(options.port) },
+      this.upstream.timeoutMs,
+    )
+      .then((raw) => {
+        raw.setNoDelay(true);
+        callback?.(null, this.connectTls(options, raw));
+      })
+      .catch((err: Error) => failed(callback, err));
+    return undefined;
+  }
+
+  /** TLS to the request's target (after --resolve), on `raw` when given (inside a CONNECT). */
+  private connectTls(options: https.RequestOptions, raw?: net.Socket): tls.TLSSocket {
+    const name = sniName(options);
+    const target = this.upstream.resolve.lookup(options.host ?? 'localhost', Number(options.port));
+    const socket = tls.connect({
       ...options,
       path: options.path ?? undefined,
       host: target.host,
       port: target.port,
       servername: net.isIP(name) ? undefined : name,
       secureContext: this.secureContext,
-    };
-    const ready = (socket: tls.TLSSocket) => {
-      socket.setNoDelay(true);
-      return socket;
-    };
-    if (!this.upstream.upstreamProxy) return ready(tls.connect(tlsOptions));
-    // Through a corporate proxy: CONNECT with the real name (the proxy resolves it), then TLS inside.
-    connectThroughProxy(
-      this.upstream.upstreamProxy,
-      { host: name, port: Number(options.port) },
-      this.upstream.timeoutMs,
-    )
-      .then((raw) => {
-        raw.setNoDelay(true);
-        callback?.(null, ready(tls.connect({ ...tlsOptions, socket: raw })));
-      })
-      .catch((err: Error) => failed(callback, err));
-    return undefined;
+      ...(raw ? { socket: raw } : {}),
+    });
+    socket.setNoDelay(true);
+    return socket;
   }
+}
+
+function sniName(options: https.RequestOptions): string {
+  return options.servername || (options.host ?? 'localhost');
 }
 
 /** Reports a failed connection the way Node's own agent does: the error alone, no socket. */

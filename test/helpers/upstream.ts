@@ -12,6 +12,10 @@ export interface TestUpstream {
   /** Requests seen, with the sha256 of each body as received. */
   seen: { method: string; url: string; headers: IncomingMessage['headers']; sha256: string; size: number }[];
   handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
+  /** TLS connections accepted so far. */
+  tlsConnections: number;
+  /** Connections open now. */
+  openSockets(): number;
   close(): Promise<void>;
 }
 
@@ -29,6 +33,8 @@ export async function startUpstream(names: string[]): Promise<TestUpstream> {
     caPem: ca.certPem,
     seen: [],
     handler: echoHandler,
+    tlsConnections: 0,
+    openSockets: () => sockets.size,
     close: async () => undefined,
   };
   const server = https.createServer(
@@ -53,6 +59,9 @@ export async function startUpstream(names: string[]): Promise<TestUpstream> {
       });
     },
   );
+  server.on('secureConnection', () => {
+    upstream.tlsConnections += 1;
+  });
   server.on('connection', (s: net.Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

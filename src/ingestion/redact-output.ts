@@ -109,46 +109,70 @@ function walkValue(value: Json, known: KnownIkeys, name: string | undefined, dep
     if (name && isIkeyName(name) && FULL_GUID.test(value.trim())) return maskIkey(value);
     return redactText(value, known);
   }
-  if (Array.isArray(value)) return value.map((v) => walk(v, known, name, depth + 1));
+  if (Array.isArray(value)) return walkArray(value, known, name, depth);
   if (!value || typeof value !== 'object') return value;
   return walkObject(value as Record<string, Json>, known, depth);
 }
 
+/*
+ * Copy on write: a container comes back as itself when nothing inside it changed (most of a
+ * line is masked already when its record is built), so a clean line costs one walk and no copy.
+ * Nothing downstream changes what it gets; every output is serialised or copied again.
+ */
+function walkArray(arr: readonly Json[], known: KnownIkeys, name: string | undefined, depth: number): Json {
+  let out: Json[] | undefined;
+  for (let i = 0; i < arr.length; i++) {
+    const v = arr[i];
+    const masked = walk(v, known, name, depth + 1);
+    if (out === undefined && masked !== v) out = arr.slice(0, i);
+    if (out !== undefined) out.push(masked);
+  }
+  return out ?? arr;
+}
+
 function walkObject(obj: Record<string, Json>, known: KnownIkeys, depth: number): Json {
-  const out: Record<string, Json> = {};
+  let out: Record<string, Json> | undefined;
   // HAR {name, value} pairs (headers, query strings, cookies): the name says whether it is secret.
   const pairName = typeof obj.name === 'string' && 'value' in obj ? obj.name : undefined;
-  for (const rawKey of Object.keys(obj)) {
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const rawKey = keys[i]!;
     const v = obj[rawKey];
     // Keys can be data too (a report's `GET host/path?…` routes).
     const key = /[=:\s]/.test(rawKey) ? redactText(rawKey, known) : rawKey;
-    if (key === 'value' && pairName !== undefined) {
-      if (isSecretName(pairName) && !(normalizeName(pairName) === 'code' && /^\d*$/.test(String(v)))) {
-        out[key] = secretValue(v) ?? walk(v, known, pairName, depth + 1);
-        continue;
-      }
-      out[key] = walk(v, known, pairName, depth + 1);
-      continue;
+    const masked = maskedEntry(obj, key, v, pairName, known, depth);
+    if (out === undefined && (masked !== v || key !== rawKey)) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
     }
-    if (key === 'base64' && typeof v === 'string') {
-      out[key] = redactBase64(v, known);
-      continue;
-    }
-    if (key === 'text' && typeof v === 'string' && isBase64Holder(obj)) {
-      out[key] = redactBase64(v, known);
-      continue;
-    }
-    // `code` keys in records are error codes (ECONNREFUSED, InvalidAuthenticationToken), not secrets.
-    if (isSecretName(key) && normalizeName(key) !== 'code') {
-      const replaced = secretValue(v);
-      if (replaced !== undefined) {
-        out[key] = replaced;
-        continue;
-      }
-    }
-    out[key] = walk(v, known, key, depth + 1);
+    if (out !== undefined) out[key] = masked;
   }
-  return out;
+  return out ?? obj;
+}
+
+/** One entry of an object, masked (the same value when nothing in it needed masking). */
+function maskedEntry(
+  obj: Record<string, Json>,
+  key: string,
+  v: Json,
+  pairName: string | undefined,
+  known: KnownIkeys,
+  depth: number,
+): Json {
+  if (key === 'value' && pairName !== undefined) {
+    if (isSecretName(pairName) && !(normalizeName(pairName) === 'code' && /^\d*$/.test(String(v)))) {
+      return secretValue(v) ?? walk(v, known, pairName, depth + 1);
+    }
+    return walk(v, known, pairName, depth + 1);
+  }
+  if (key === 'base64' && typeof v === 'string') return redactBase64(v, known);
+  if (key === 'text' && typeof v === 'string' && isBase64Holder(obj)) return redactBase64(v, known);
+  // `code` keys in records are error codes (ECONNREFUSED, InvalidAuthenticationToken), not secrets.
+  if (isSecretName(key) && normalizeName(key) !== 'code') {
+    const replaced = secretValue(v);
+    if (replaced !== undefined) return replaced;
+  }
+  return walk(v, known, key, depth + 1);
 }
 
 /**

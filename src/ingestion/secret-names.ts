@@ -70,9 +70,17 @@ function classify(name: string): boolean {
 }
 
 /** True for `iKey`, `InstrumentationKey`, `cikey`, `instrumentation_key`…: shown masked, not removed. */
+/** Every string of every output line asks this of its name: remembered like isSecretName. */
+const ikeyVerdicts = new Map<string, boolean>();
+
 export function isIkeyName(name: string): boolean {
+  const known = ikeyVerdicts.get(name);
+  if (known !== undefined) return known;
   const n = normalizeName(name);
-  return n === 'ikey' || n === 'cikey' || n === 'instrumentationkey';
+  const verdict = n === 'ikey' || n === 'cikey' || n === 'instrumentationkey';
+  if (ikeyVerdicts.size >= MAX_REMEMBERED) ikeyVerdicts.clear();
+  ikeyVerdicts.set(name, verdict);
+  return verdict;
 }
 
 /** A parameter name as written on the wire, percent-encoding undone (twice, for nested URLs). */

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { withoutCredentials } from '../ingestion/redact';
 
 /** The proxy of --via: host and port of an http:// URL (https proxies are not supported here). */
 export interface ProxyAddress {
@@ -18,7 +19,7 @@ export function parseVia(via: string): ProxyAddress {
   try {
     url = new URL(via);
   } catch {
-    throw new Error(`--via "${via}" is not a URL like http://127.0.0.1:8888`);
+    throw new Error(`--via "${withoutCredentials(via)}" is not a URL like http://127.0.0.1:8888`);
   }
   if (url.protocol !== 'http:') throw new Error(`--via must be an http:// proxy URL, got ${url.protocol}`);
   const host = url.hostname.replace(/^\[|\]$/g, '');

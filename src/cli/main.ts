@@ -4,6 +4,7 @@ import './young-generation';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError } from './usage-error';
+import { redactText } from '../ingestion/redact';
 // Each command lives in its own module under ./commands and exports a yargs CommandModule.
 import { startCommand } from './commands/start';
 import { fakeIngestionCommand } from './commands/fake-ingestion';
@@ -64,7 +65,9 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     const error = failure ?? (err as Error);
     const usage =
       error instanceof UsageError || error.name === 'YError' || error.name === 'ConnectionStringError';
-    process.stderr.write(`appinsights-auth-proxy: ${error.message}\n`);
+    // The one output redaction here too: a message may quote a flag's value (a URL with a
+    // password, a connection string), and stderr is collected like the log.
+    process.stderr.write(`appinsights-auth-proxy: ${redactText(error.message)}\n`);
     if (usage) process.stderr.write('Run with --help for usage.\n');
     return usage ? 2 : 1;
   }
@@ -76,7 +79,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`appinsights-auth-proxy: ${String(err)}\n`);
+      process.stderr.write(`appinsights-auth-proxy: ${redactText(String(err))}\n`);
       process.exitCode = 1;
     },
   );

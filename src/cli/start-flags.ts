@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isValidHost } from '../proxy/connect-target';
 import { parseResolveSpec } from '../proxy/resolve-map';
+import { withoutCredentials } from '../ingestion/redact';
 import { UsageError } from './usage-error';
 
 /**
@@ -59,16 +60,17 @@ export function checkListenHost(host: string): string {
  */
 export function checkUpstreamProxy(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const hint = /^[^/:]+:\d+$/.test(value) ? ` (did you mean http://${value}?)` : '';
+  const shown = withoutCredentials(value);
+  const hint = /^[^/:]+:\d+$/.test(value) ? ` (did you mean http://${shown}?)` : '';
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--upstream-proxy "${value}" is not a URL like http://host:port${hint}`);
+    throw new UsageError(`--upstream-proxy "${shown}" is not a URL like http://host:port${hint}`);
   }
   if (url.protocol !== 'http:' || !url.hostname) {
     throw new UsageError(
-      `--upstream-proxy "${value}": expected http://[user:pass@]host:port (an HTTP proxy, reached in clear)${hint}`,
+      `--upstream-proxy "${shown}": expected http://host:port, an HTTP proxy reached in clear (credentials go before the host as user:password@)${hint}`,
     );
   }
   return value;

@@ -252,3 +252,15 @@ export const SECRET_HEADERS: ReadonlySet<string> = new Set([
 export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(name.toLowerCase()) || isSecretName(name);
 }
+
+/**
+ * A proxy URL as an error may quote it: whatever stands before its last `@` (after the scheme) is
+ * credentials, also when the value is too broken to parse (`http://u:pa/ss@host`, a space, no
+ * scheme), so it is replaced whole.
+ */
+export function withoutCredentials(value: string): string {
+  const at = value.lastIndexOf('@');
+  if (at < 0) return value;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0] ?? '';
+  return `${scheme}[credentials]${value.slice(at)}`;
+}

@@ -89,6 +89,56 @@ describe('start: every invalid flag value exits 2 with a clear message (built CL
   });
 });
 
+/**
+ * A usage error may quote the value it refuses, and stderr is collected like the log: a proxy
+ * password must not be in it, whatever shape the broken value has (a '/' or a space in the
+ * password, no scheme, no user, the wrong scheme), nor in `check --via`'s.
+ */
+const SECRET = 'Sup3rSecret';
+const BROKEN_PROXY_URLS = [
+  `http://u:pa/${SECRET}@proxy:1`,
+  `http://u:${SECRET} x@bad host:1`,
+  `socks5://u:${SECRET}@proxy:1080`,
+  `u:${SECRET}@proxy:3128`,
+  `${SECRET}@proxy:3128`,
+  `http://u:${SECRET}@proxy:notaport`,
+  `ftp://:${SECRET}@proxy:21`,
+];
+
+describe('a refused proxy URL never shows its password (built CLI)', () => {
+  it.each(BROKEN_PROXY_URLS)('start --upstream-proxy %j', (value) => {
+    const { code, stderr } = start(['--upstream-proxy', value]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--upstream-proxy "[^"]*\[credentials\]@/);
+    expect(stderr).not.toContain(SECRET);
+  });
+
+  it('any other message quoting a secret goes through the output redaction (--resolve with a URL password)', () => {
+    const { code, stderr } = start(['--resolve', `https://u:${SECRET}@h:1`]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--resolve "https:\/\/u:\[redacted\]@h:1"/);
+    expect(stderr).not.toContain(SECRET);
+  });
+
+  it.each(BROKEN_PROXY_URLS)('check --via %j', (value) => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'check',
+        '--connection-string',
+        'InstrumentationKey=11111111-2222-3333-4444-555555555555',
+        '--via',
+        value,
+      ],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--via "[^"]*\[credentials\]@/);
+    expect(run.stderr).not.toContain(SECRET);
+  });
+});
+
 describe('fake-ingestion: invalid numbers exit 2 too (built CLI)', () => {
   it.each([
     [['--port', 'abc'], /--port "abc": expected a whole number from 0 to 65535/],

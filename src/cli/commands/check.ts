@@ -5,6 +5,7 @@ import { runCheck } from '../../check/run-check';
 import { scrub, stepText, verdictText } from '../../check/print';
 import type { CredentialKind } from '../../check/types';
 import { UsageError } from '../usage-error';
+import { withoutCredentials } from '../../ingestion/redact';
 
 const CREDENTIALS = [
   'default',
@@ -126,8 +127,9 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         const url = new URL(args.via);
         if (url.protocol !== 'http:') throw new Error();
       } catch {
-        const shown = args.via.replace(/\/\/[^@/]*@/, '//[credentials]@');
-        throw new UsageError(`--via "${shown}" is not an http:// proxy URL like http://127.0.0.1:8888`);
+        throw new UsageError(
+          `--via "${withoutCredentials(args.via)}" is not an http:// proxy URL like http://127.0.0.1:8888`,
+        );
       }
     }
     const ignoredProxy = PROXY_VARIABLES.filter((name) => process.env[name]);

@@ -139,4 +139,22 @@ describe('ca setup <runtime>: the printed instructions, followed literally, work
       `# No CA in ${empty} yet: start the proxy once, or run: appinsights-auth-proxy ca init --ca-dir ${empty}`,
     );
   });
+
+  it.each(['abc', '99999', '80.5', '0', ''])(
+    '--proxy-port %j is refused (exit 2) instead of printing a proxy URL with a broken port',
+    async (port) => {
+      const r = await cli([
+        'ca',
+        'setup',
+        'node',
+        '--ca-dir',
+        path.join(tmp.dir, 'none'),
+        '--proxy-port',
+        port,
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--proxy-port "${port}": expected a whole number from 1 to 65535`);
+      expect(r.stdout).toBe('');
+    },
+  );
 });

@@ -11,6 +11,7 @@ import { DEFAULT_TRUSTSTORE_PASSWORD, TRUSTSTORE_FILE, writeTrustStore } from '.
 import { connectionStringHosts, parseConnectionString } from '../../ingestion/connection-string';
 import { UsageError } from '../usage-error';
 import { selfCommand } from '../self-command';
+import { wholeNumber } from '../start-flags';
 
 /**
  * yargs reports a bad choice to main's fail() yet still runs the handler; re-checking here turns
@@ -183,7 +184,13 @@ const setupCommand: CommandModule<object, any> = {
         default: '127.0.0.1',
         describe: 'How the app reaches the proxy',
       })
-      .option('proxy-port', { type: 'number', default: 8888 })
+      // Read as text and checked: yargs' number type turned "abc" into NaN, printed as the port.
+      .option('proxy-port', {
+        type: 'string',
+        default: '8888',
+        describe: 'The port the proxy listens on',
+        coerce: wholeNumber('proxy-port', 1, 65535),
+      })
       .option('proxy-auth', { type: 'string', describe: 'USER:PASS, when the proxy runs with --proxy-auth' })
       .option('password', {
         type: 'string',

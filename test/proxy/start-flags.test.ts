@@ -161,3 +161,25 @@ describe('fake-ingestion: invalid numbers exit 2 too (built CLI)', () => {
     });
   });
 });
+
+describe('inspect and check: invalid numbers exit 2 with the value as typed (built CLI)', () => {
+  const logFile = path.join(tmp.dir, 'one.log');
+  writeFileSync(logFile, '{"level":"info","msg":"x"}\n');
+  const CS = 'InstrumentationKey=11111111-2222-3333-4444-555555555555';
+  it.each([
+    [['inspect', logFile, '--port', 'abc'], /--port "abc": expected a whole number from 0 to 65535/],
+    [['inspect', logFile, '--port', '70000'], /--port "70000": expected a whole number from 0 to 65535/],
+    [['inspect', logFile, '--ui-history', '0'], /--ui-history "0": expected a whole number from 1/],
+    [['inspect', logFile, '--ui-history', 'lots'], /--ui-history "lots": expected a whole number from 1/],
+    // 1e99 used to pass, and Node's timers turned it into 1 ms: every step "timed out".
+    [['check', '--connection-string', CS, '--timeout', '1e99'], /--timeout "1e99": expected a whole number/],
+    [['check', '--connection-string', CS, '--timeout', '0'], /--timeout "0": expected a whole number from 1/],
+    [['check', '--connection-string', CS, '--timeout', '2.5'], /--timeout "2.5": expected a whole number/],
+  ])('%j', (args, message) => {
+    const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 });
+    expect({ code: run.status, stderr: run.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(message),
+    });
+  });
+});

@@ -6,6 +6,7 @@ import { scrub, stepText, verdictText } from '../../check/print';
 import type { CredentialKind } from '../../check/types';
 import { UsageError } from '../usage-error';
 import { withoutCredentials } from '../../ingestion/redact';
+import { MAX_TIMER_MS, wholeNumber } from '../start-flags';
 
 const CREDENTIALS = [
   'default',
@@ -72,9 +73,11 @@ function checkOptions(cli: Argv) {
     })
     .option('json', { type: 'boolean', default: false, describe: 'One JSON line per step, then the verdict' })
     .option('timeout', {
-      type: 'number',
-      default: 15000,
+      type: 'string',
+      default: '15000',
       describe: 'Milliseconds each network step may take',
+      // Checked as text: 1e99 passed as a number and Node's timers turned it into 1 ms.
+      coerce: wholeNumber('timeout', 1, MAX_TIMER_MS),
     })
     .example(
       'AZURE_CLIENT_SECRET=… $0 check --credential client-secret --tenant-id T --client-id C',
@@ -119,8 +122,6 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       throw new UsageError(
         'no connection string: pass --connection-string or set APPLICATIONINSIGHTS_CONNECTION_STRING',
       );
-    if (!Number.isFinite(args.timeout) || args.timeout <= 0)
-      throw new UsageError('--timeout takes a positive number of milliseconds');
     const clientSecret = readSecret(args);
     if (args.via) {
       try {

@@ -3,26 +3,32 @@ import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { logFileSource, serveLogFile } from '../../inspector/file-inspector';
 import { DEFAULT_UI_HISTORY } from '../../inspector/session-history';
+import { wholeNumber } from '../start-flags';
 import { UsageError } from '../usage-error';
 
 function inspectOptions(cli: Argv) {
-  return cli
-    .positional('logfile', { type: 'string', demandOption: true, describe: 'JSON log written by start' })
-    .option('port', {
-      type: 'number',
-      default: 8890,
-      describe: 'Port on 127.0.0.1 for the page (0: any free port)',
-    })
-    .option('ui-history', {
-      type: 'number',
-      default: DEFAULT_UI_HISTORY,
-      describe: 'Show the last N exchanges of the log',
-    })
-    .option('open', {
-      type: 'boolean',
-      default: true,
-      describe: 'Open a browser (when there is a desktop); the URL is printed either way',
-    });
+  return (
+    cli
+      .positional('logfile', { type: 'string', demandOption: true, describe: 'JSON log written by start' })
+      // Numbers are read as text and checked (yargs' number type turns "abc" into NaN).
+      .option('port', {
+        type: 'string',
+        default: '8890',
+        describe: 'Port on 127.0.0.1 for the page (0: any free port)',
+        coerce: wholeNumber('port', 0, 65535),
+      })
+      .option('ui-history', {
+        type: 'string',
+        default: String(DEFAULT_UI_HISTORY),
+        describe: 'Show the last N exchanges of the log',
+        coerce: wholeNumber('ui-history', 1, 1_000_000),
+      })
+      .option('open', {
+        type: 'boolean',
+        default: true,
+        describe: 'Open a browser (when there is a desktop); the URL is printed either way',
+      })
+  );
 }
 
 type InspectArgs = Awaited<ReturnType<typeof inspectOptions>['argv']>;
@@ -50,10 +56,6 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
   handler: async (args) => {
     const file = String(args.logfile);
     if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
-    if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
-      throw new UsageError(`--port ${args.port} is not a port`);
-    if (!Number.isInteger(args['ui-history']) || args['ui-history'] < 1)
-      throw new UsageError('--ui-history takes a whole number of exchanges (1 or more)');
     const { source, counts } = await logFileSource(file, args['ui-history']);
     let served: Awaited<ReturnType<typeof serveLogFile>>;
     try {

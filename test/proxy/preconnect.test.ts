@@ -59,6 +59,16 @@ describe('the upstream connection is opened while the client handshakes with the
       upstreamCa: [upstreamCaFile],
     });
   });
+  /** One telemetry POST through a fresh tunnel (the exporter's pattern). */
+  const track = (host: string) =>
+    httpsViaProxy({
+      proxyPort: proxy.port,
+      host,
+      path: '/v2.1/track',
+      method: 'POST',
+      body: '[]',
+      ca: proxy.caPem,
+    });
   afterAll(async () => {
     await proxy?.close();
     await upstream?.close();
@@ -79,14 +89,7 @@ describe('the upstream connection is opened while the client handshakes with the
   it('opens nothing more when the pool already holds an idle connection to that host', async () => {
     const before = upstream.tlsConnections;
     for (let i = 0; i < 3; i++) {
-      const res = await httpsViaProxy({
-        proxyPort: proxy.port,
-        host: HOST,
-        path: '/v2.1/track',
-        method: 'POST',
-        body: '[]',
-        ca: proxy.caPem,
-      });
+      const res = await track(HOST);
       expect(res.status).toBe(200);
     }
     expect(upstream.tlsConnections).toBe(before);
@@ -106,27 +109,13 @@ describe('the upstream connection is opened while the client handshakes with the
     // Node's client sends its alert or just closes, depending on timing (as in tls-rejection.test.ts).
     expect(lines).toHaveLength(1);
     expect(['CLIENT_TLS_REJECTED', 'CLIENT_TLS_FAILED']).toContain(lines[0].exchange.error.kind);
-    const res = await httpsViaProxy({
-      proxyPort: proxy.port,
-      host: HOST,
-      path: '/v2.1/track',
-      method: 'POST',
-      body: '[]',
-      ca: proxy.caPem,
-    });
+    const res = await track(HOST);
     expect(res.status).toBe(200);
   }, 20_000);
 
   it('an upstream that refuses: the early attempt fails quietly, the request reports the refusal itself', async () => {
     const linesBefore = proxy.exchanges().length;
-    const res = await httpsViaProxy({
-      proxyPort: proxy.port,
-      host: REFUSED,
-      path: '/v2.1/track',
-      method: 'POST',
-      body: '[]',
-      ca: proxy.caPem,
-    });
+    const res = await track(REFUSED);
     expect(res.status).toBe(502);
     expect(res.headers['x-appinsights-auth-proxy-error']).toBe('UPSTREAM_REFUSED');
     const lines = (await proxy.waitForExchanges(linesBefore + 1)).slice(linesBefore);

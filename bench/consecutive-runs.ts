@@ -22,10 +22,15 @@ export function targetsOf(markdown: string): Map<string, RunTarget> {
   if (start < 0) return out;
   for (const line of lines.slice(start + 1)) {
     if (line.startsWith('## ')) break;
-    const cells = line.split(' | ');
-    if (cells.length !== 3 || !line.startsWith('| ') || line.startsWith('| target |')) continue;
-    const name = cells[0]!.slice(2);
-    const raw = cells[2]!.replace(/ \|$/, '').replace(/\*/g, '');
+    // Cells trimmed: a report formatted by prettier pads them to the column's width.
+    const cells = line
+      .replace(/^\|\s*/, '')
+      .replace(/\s*\|\s*$/, '')
+      .split(/\s+\|\s+/);
+    if (cells.length !== 3 || !line.startsWith('| ') || cells[0] === 'target' || /^-+$/.test(cells[0]!))
+      continue;
+    const name = cells[0]!;
+    const raw = cells[2]!.replace(/\*/g, '');
     const status = raw === 'met' || raw === 'not met' ? raw : 'not measured';
     out.set(name, { value: cells[1]!, status });
   }

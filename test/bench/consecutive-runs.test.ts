@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { issue15Targets, type Target, targetRows } from '../../bench/targets-15';
 import { consecutiveSection, SECTION_HEADING, targetsOf, withSection } from '../../bench/consecutive-runs';
 
@@ -42,6 +43,19 @@ describe('three consecutive bench runs side by side', () => {
       status: 'met',
     });
     expect([...t.values()].some((v) => v.status === 'not measured')).toBe(true);
+  });
+
+  it('reads a report formatted by prettier (cells padded to the column width) the same way', () => {
+    const plain = run(160, 20);
+    // The prettier CLI (its API loads modules jest cannot), as `npx prettier --write docs` runs it.
+    const formatted = spawnSync(
+      process.execPath,
+      [require.resolve('prettier/bin/prettier.cjs'), '--parser', 'markdown'],
+      { input: plain, encoding: 'utf8', timeout: 30_000 },
+    ).stdout;
+    expect(formatted).not.toBe(plain);
+    expect([...targetsOf(formatted)]).toEqual([...targetsOf(plain)]);
+    expect(targetsOf(plain).size).toBeGreaterThan(10);
   });
 
   it('a target counts as met only when it held in every run', () => {

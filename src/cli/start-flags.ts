@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { isValidHost } from '../proxy/connect-target';
 import { parseResolveSpec } from '../proxy/resolve-map';
 import { withoutCredentials } from '../ingestion/redact';
@@ -43,6 +44,42 @@ export function singleString(flag: string): (value: unknown) => string | undefin
     if (Array.isArray(value)) throw new UsageError(`--${flag} was given more than once`);
     return value === undefined ? undefined : String(value);
   };
+}
+
+/**
+ * A file the command will write (--log-file, --har, har --out): its directory is made and the
+ * file opened for appending now, so a path that cannot be written (a directory, no permission, a
+ * read-only place) stops the command with its reason instead of failing in a stream later.
+ */
+export function writableFile(flag: string): (value: unknown) => string | undefined {
+  return (value) => {
+    const file = singleString(flag)(value);
+    if (file === undefined) return undefined;
+    if (file === '') throw new UsageError(`--${flag}: expected a file path`);
+    try {
+      makeDirectories(path.dirname(path.resolve(file)));
+      closeSync(openSync(file, 'a'));
+    } catch (err) {
+      throw new UsageError(
+        `--${flag} ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
+    }
+    return file;
+  };
+}
+
+/**
+ * `mkdir -p`, one level at a time from the deepest existing parent. Not `mkdirSync(recursive)`:
+ * where mkdir answers ENOENT under an existing parent (/proc), Node's recursive mkdir retries
+ * forever, on the main thread (sync) or in the thread pool (sonic-boom's async one).
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = path.dirname(d)) {
+    missing.push(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
 }
 
 /** --host: an IP address or a host name to listen on. */

@@ -51,6 +51,8 @@ export function createLogger(options: LoggerOptions): AppLogger {
   const streams: pino.StreamEntry[] = [];
   const flushables: { flushSync?: () => void; flush?: (cb?: (err?: Error) => void) => void }[] = [];
   let dropped = 0;
+  /** Destinations that failed: skipped by the fan-out and the shutdown flush. */
+  const failed = new Set<object>();
   const bounded = (dest: number | string, extra: Record<string, unknown> = {}) => {
     const stream = pino.destination({
       dest,
@@ -65,6 +67,15 @@ export function createLogger(options: LoggerOptions): AppLogger {
     } as any);
     (stream as unknown as NodeJS.EventEmitter).on('drop', (data: string) => {
       dropped += Buffer.byteLength(data);
+    });
+    // A destination that fails once running (a full disk, a file system gone read-only) must not
+    // take the proxy down: it is said once on stderr and gets no more lines; the others go on.
+    (stream as unknown as NodeJS.EventEmitter).on('error', (err: Error) => {
+      if (failed.has(stream)) return;
+      failed.add(stream);
+      process.stderr.write(
+        `appinsights-auth-proxy: cannot write the log to ${dest === 1 ? 'stdout' : dest} (${err.message}); its lines are dropped from now on, the proxy goes on relaying\n`,
+      );
     });
     flushables.push(stream);
     return stream;
@@ -81,9 +92,14 @@ export function createLogger(options: LoggerOptions): AppLogger {
     endTornLine(options.file);
     files.push(bounded(options.file, { mkdir: true }) as unknown as Writable);
   }
-  if (files.length > 0) streams.push({ level: level as pino.Level, stream: fanOut(files) });
+  if (files.length > 0)
+    streams.push({
+      level: level as pino.Level,
+      stream: fanOut(files, failed, (bytes) => (dropped += bytes)),
+    });
   const flushTimer = setInterval(() => {
     for (const f of flushables) {
+      if (failed.has(f)) continue;
       try {
         // No callback: with one, sonic-boom waits for the write and then fsyncs the file (and adds
         // a drain listener) every 100 ms; readers see the bytes once written, without the fsync.
@@ -117,8 +133,9 @@ export function createLogger(options: LoggerOptions): AppLogger {
       clearInterval(flushTimer);
       // A synchronous write now could land before an asynchronous one still in the thread pool
       // (seen in CI under load: a short last line before a 1.2 MB one), so let those finish.
-      await Promise.all(flushables.map((f) => writesSettled(f, SETTLE_MS)));
-      for (const f of flushables) {
+      const working = flushables.filter((f) => !failed.has(f));
+      await Promise.all(working.map((f) => writesSettled(f, SETTLE_MS)));
+      for (const f of working) {
         try {
           f.flushSync?.();
         } catch {
@@ -155,11 +172,18 @@ function writesSettled(f: { flush?: (cb?: (err?: Error) => void) => void }, ms: 
  * the same Buffer goes to each. Every destination takes every line pino lets through, so the
  * multistream's per-stream levels have nothing to choose here.
  */
-function fanOut(destinations: Writable[]): pino.DestinationStream {
+function fanOut(
+  destinations: Writable[],
+  failed: ReadonlySet<object>,
+  onDropped: (bytes: number) => void,
+): pino.DestinationStream {
   return {
     write(line: string) {
       const bytes = Buffer.from(line, 'utf8');
-      for (const destination of destinations) destination.write(bytes);
+      for (const destination of destinations) {
+        if (failed.has(destination)) onDropped(bytes.length);
+        else destination.write(bytes);
+      }
     },
   };
 }

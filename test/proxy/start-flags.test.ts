@@ -73,6 +73,19 @@ const CASES: [string[], RegExp][] = [
   [['--proxy-auth-file', emptyAuthFile], /--proxy-auth-file .*: expected USER:PASS/],
   [['--proxy-auth', 'a:b', '--proxy-auth-file', emptyAuthFile], /both given: use one/],
   [['--log-level', 'loud'], /Invalid values:[\s\S]*log-level/],
+  // A file that cannot be written stops the start with the reason (it used to crash, or spin: Node's
+  // recursive mkdir retries forever where mkdir answers ENOENT under an existing parent, as in /proc).
+  [['--log-file', tmp.dir], /--log-file .*: cannot write it \(EISDIR\)/],
+  [
+    ['--log-file', '/proc/no-such-dir/proxy.log'],
+    /--log-file \/proc\/no-such-dir\/proxy\.log: cannot write it \(ENOENT\)/,
+  ],
+  [['--har', tmp.dir], /--har .*: cannot write it \(EISDIR\)/],
+  [
+    ['--har', '/proc/no-such-dir/a/b.har'],
+    /--har \/proc\/no-such-dir\/a\/b\.har: cannot write it \(ENOENT\)/,
+  ],
+  [['--log-file', ''], /--log-file: expected a file path/],
 ];
 
 describe('start: every invalid flag value exits 2 with a clear message (built CLI)', () => {
@@ -162,7 +175,7 @@ describe('fake-ingestion: invalid numbers exit 2 too (built CLI)', () => {
   });
 });
 
-describe('inspect and check: invalid numbers exit 2 with the value as typed (built CLI)', () => {
+describe('inspect, check and har: invalid values exit 2 with the value as typed (built CLI)', () => {
   const logFile = path.join(tmp.dir, 'one.log');
   writeFileSync(logFile, '{"level":"info","msg":"x"}\n');
   const CS = 'InstrumentationKey=11111111-2222-3333-4444-555555555555';
@@ -175,6 +188,11 @@ describe('inspect and check: invalid numbers exit 2 with the value as typed (bui
     [['check', '--connection-string', CS, '--timeout', '1e99'], /--timeout "1e99": expected a whole number/],
     [['check', '--connection-string', CS, '--timeout', '0'], /--timeout "0": expected a whole number from 1/],
     [['check', '--connection-string', CS, '--timeout', '2.5'], /--timeout "2.5": expected a whole number/],
+    [['har', logFile, '--out', tmp.dir], /--out .*: cannot write it \(EISDIR\)/],
+    [
+      ['har', logFile, '--out', '/proc/no-such-dir/x.har'],
+      /--out \/proc\/no-such-dir\/x\.har: cannot write it \(ENOENT\)/,
+    ],
   ])('%j', (args, message) => {
     const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 });
     expect({ code: run.status, stderr: run.stderr }).toEqual({

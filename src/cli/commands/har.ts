@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream, existsSync, openSync, readSync, cl
 import type { Argv, CommandModule } from 'yargs';
 import { convertLogFileToHar } from '../../sinks/har-from-log';
 import { looksLikeHar, repairHar } from '../../sinks/har-repair';
+import { writableFile } from '../start-flags';
 import { UsageError } from '../usage-error';
 
 function harOptions(cli: Argv) {
@@ -11,7 +12,12 @@ function harOptions(cli: Argv) {
       demandOption: true,
       describe: 'JSON log written by start, or an unfinished --har file to repair',
     })
-    .option('out', { type: 'string', demandOption: true, describe: 'HAR file to write' });
+    .option('out', {
+      type: 'string',
+      demandOption: true,
+      describe: 'HAR file to write',
+      coerce: writableFile('out'),
+    });
 }
 
 type HarArgs = Awaited<ReturnType<typeof harOptions>['argv']>;
@@ -33,25 +39,26 @@ export const harCommand: CommandModule<object, HarArgs> = {
   builder: (cli) => harOptions(cli) as unknown as Argv<HarArgs>,
   handler: async (args) => {
     const file = String(args.logfile);
+    const out = String(args.out);
     if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
     if (looksLikeHar(firstBytes(file))) {
       let repaired;
       try {
-        repaired = await repairHar(createReadStream(file), createWriteStream(args.out));
+        repaired = await repairHar(createReadStream(file), createWriteStream(out));
       } catch (err) {
         throw new UsageError(`${file}: ${(err as Error).message}`);
       }
       const dropped = repaired.dropped ? `; ${repaired.dropped} torn line(s) dropped` : '';
       const state = repaired.wasComplete ? 'complete HAR' : 'unfinished HAR repaired';
-      process.stderr.write(`har: ${state}: ${repaired.entries} exchanges written to ${args.out}${dropped}\n`);
+      process.stderr.write(`har: ${state}: ${repaired.entries} exchanges written to ${out}${dropped}\n`);
       (args as { exitCode?: number }).exitCode = 0;
       return;
     }
-    const result = await convertLogFileToHar(file, args.out);
+    const result = await convertLogFileToHar(file, out);
     const skipped = result.unparsed
       ? `; ${result.unparsed} line${result.unparsed === 1 ? '' : 's'} could not be parsed`
       : '';
-    process.stderr.write(`har: ${result.entries} exchanges written to ${args.out}${skipped}\n`);
+    process.stderr.write(`har: ${result.entries} exchanges written to ${out}${skipped}\n`);
     (args as { exitCode?: number }).exitCode = 0;
   },
 };

@@ -13,6 +13,7 @@ import {
   proxyCredentials,
   singleString,
   wholeNumber,
+  writableFile,
 } from '../start-flags';
 import { viewSinks } from '../view-sinks';
 
@@ -102,7 +103,11 @@ export function startOptions(cli: Argv) {
         default: process.stdout.isTTY ? ('pretty' as const) : ('json' as const),
         describe: 'json lines, or the readable view',
       })
-      .option('log-file', { type: 'string', describe: 'Also write JSON lines to this file' })
+      .option('log-file', {
+        type: 'string',
+        describe: 'Also write JSON lines to this file',
+        coerce: writableFile('log-file'),
+      })
       .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const })
       .option('log-bodies', {
         choices: ['failures', 'all', 'none'] as const,
@@ -128,6 +133,7 @@ export function startOptions(cli: Argv) {
       .option('har', {
         type: 'string',
         describe: 'Also write every exchange to this HAR 1.2 file (completed on stop)',
+        coerce: writableFile('har'),
       })
       .option('only-findings', {
         type: 'boolean',

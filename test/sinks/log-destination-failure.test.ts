@@ -1,0 +1,91 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type CliProcess, runCli } from '../helpers/cli-process';
+import { httpsViaProxy } from '../helpers/proxy-client';
+import { tempDir } from '../helpers/tmp';
+import { startUpstream, type TestUpstream } from '../helpers/upstream';
+
+const HOST = 'westus-0.in.applicationinsights.azure.com';
+
+/**
+ * A log file that fails once the proxy runs (a full disk: /dev/full answers every write with
+ * ENOSPC) used to take the proxy down with an unhandled 'error' event. Now it is said once on
+ * stderr, that file gets no more lines, stdout keeps its lines, and the proxy relays and stops
+ * cleanly (the real built CLI).
+ */
+describe('a log destination that fails while the proxy runs', () => {
+  const tmp = tempDir('aiproxy-logfail-');
+  let upstream: TestUpstream;
+  let proxy: CliProcess | undefined;
+  beforeAll(async () => {
+    upstream = await startUpstream([HOST]);
+  });
+  afterAll(async () => {
+    await proxy?.stop('SIGKILL');
+    await upstream?.close();
+    tmp.cleanup();
+  });
+
+  it('--log-file /dev/full: one notice on stderr, the proxy keeps relaying and logging to stdout', async () => {
+    if (!existsSync('/dev/full')) throw new Error('/dev/full is missing on this machine');
+    const upstreamCa = path.join(tmp.dir, 'upstream-ca.pem');
+    writeFileSync(upstreamCa, upstream.caPem);
+    proxy = runCli([
+      'start',
+      '--port',
+      '0',
+      '--log-format',
+      'json',
+      '--summary',
+      'false',
+      '--ca-dir',
+      path.join(tmp.dir, 'certs'),
+      '--resolve',
+      `${HOST}:443=127.0.0.1:${upstream.port}`,
+      '--upstream-ca',
+      upstreamCa,
+      '--log-file',
+      '/dev/full',
+    ]);
+    const started = await proxy.waitForLine((l) => typeof l.listening === 'string', 30_000);
+    const port = Number(String(started.listening).split(':').pop());
+    const ca = readFileSync(started.ca.path, 'utf8');
+    for (let i = 0; i < 5; i++) {
+      const res = await httpsViaProxy({
+        proxyPort: port,
+        host: HOST,
+        path: '/v2.1/track',
+        method: 'POST',
+        body: '[]',
+        ca,
+      });
+      expect(res.status).toBe(200);
+    }
+    await proxy.waitForLine((l) => l.exchange?.request?.path === '/v2.1/track', 20_000);
+    // The flush every 100 ms meets the full disk; the proxy is still there to answer afterwards.
+    const until = Date.now() + 10_000;
+    while (!proxy.stderr().includes('cannot write the log') && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const notices = proxy
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('cannot write the log'));
+    expect(notices).toEqual([expect.stringContaining('cannot write the log to /dev/full (ENOSPC')]);
+    const after = await httpsViaProxy({
+      proxyPort: port,
+      host: HOST,
+      path: '/v2.1/track',
+      method: 'POST',
+      body: '[]',
+      ca,
+    });
+    expect(after.status).toBe(200);
+    expect(proxy.child.exitCode).toBeNull();
+    const stopping = proxy;
+    proxy = undefined;
+    expect(await stopping.stop('SIGTERM', 20_000)).toBe(0);
+    expect(stopping.lines().filter((l) => l.exchange).length).toBeGreaterThanOrEqual(6);
+    expect(stopping.stderr()).not.toMatch(/Unhandled 'error' event|ENOSPC[\s\S]*at /);
+  }, 60_000);
+});

@@ -23,6 +23,12 @@ export function connectTunnel(
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('');
     socket.once('error', reject);
+    // A proxy that dies (kill -9) closes the socket with a FIN and no error: without this the
+    // promise never settled, and a test waiting for its clients hung until jest's timeout.
+    socket.once('close', () =>
+      reject(new Error(`the proxy closed the connection before answering CONNECT ${target}`)),
+    );
+    socket.setTimeout(30_000, () => socket.destroy(new Error(`no answer to CONNECT ${target} within 30 s`)));
     socket.write(`CONNECT ${target} HTTP/${httpVersion}\r\n${headerLines}\r\n`);
     let buffered = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
@@ -39,6 +45,7 @@ export function connectTunnel(
       }
       if (rest.length) socket.unshift(rest);
       socket.removeListener('error', reject);
+      socket.setTimeout(0);
       resolve(socket);
     };
     socket.on('data', onData);

@@ -2,6 +2,7 @@ import { X509Certificate, createHash, createPrivateKey, createPublicKey } from '
 import { promises as fs, constants as fsc } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { makeDirectories } from '../sinks/directories';
 import forge from 'node-forge';
 import { generateRsaKeyPair } from './keys';
 import { nativeSigner } from './native-signer';
@@ -220,9 +221,10 @@ async function writeOrExplain(file: string, write: () => Promise<void>): Promise
 async function ensureCaDir(dir: string): Promise<void> {
   if (await exists(dir)) return;
   try {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    // Not fs.mkdir(recursive): under /proc it retries forever (see makeDirectories).
+    makeDirectories(dir, 0o700);
   } catch (err) {
-    // Recursive mkdir reports ENOENT on a read-only parent: one plain mkdir gives the real cause.
+    // A parent's ENOENT can hide the cause (a read-only parent): one plain mkdir gives it.
     const real = await fs.mkdir(dir, { mode: 0o700 }).then(
       () => undefined,
       (e: NodeJS.ErrnoException) => e,

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { makeDirectories } from '../sinks/directories';
 import type { CertificateAuthority } from './ca';
 import { buildPkcs12TrustStore } from './pkcs12-truststore';
 import { CA_ALIAS, DEFAULT_TRUSTSTORE_PASSWORD } from './truststore';
@@ -30,7 +31,7 @@ export async function exportCaCertificate(
   password?: string,
 ): Promise<string> {
   const file = path.resolve(out);
-  await fs.mkdir(path.dirname(file), { recursive: true });
+  makeDirectories(path.dirname(file)); // not fs.mkdir(recursive): it can retry forever (/proc)
   await fs.writeFile(file, caCertificateBytes(ca, format, password), { mode: 0o644 });
   return file;
 }

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
+import { makeDirectories } from '../sinks/directories';
 import type { CertificateAuthority } from './ca';
 import { findJdk, listWithKeytool, type NamedCert } from './jdk';
 import { readKeystoreCerts } from './keystore-reader';
@@ -66,7 +67,7 @@ export async function writeTrustStore(
   const others = roots.certs.filter((c) => !sameCert(c.pem, ca.certPem));
   const certs = [{ alias: CA_ALIAS, pem: ca.certPem }, ...others];
   const data = buildPkcs12TrustStore(certs, password);
-  await fs.mkdir(path.dirname(file), { recursive: true });
+  makeDirectories(path.dirname(file)); // not fs.mkdir(recursive): it can retry forever (/proc)
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.writeFile(tmp, data, { mode: 0o644 });
   await fs.rename(tmp, file);

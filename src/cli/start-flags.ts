@@ -1,8 +1,9 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isValidHost } from '../proxy/connect-target';
 import { parseResolveSpec } from '../proxy/resolve-map';
 import { withoutCredentials } from '../ingestion/redact';
+import { makeDirectories } from '../sinks/directories';
 import { UsageError } from './usage-error';
 
 /**
@@ -66,20 +67,6 @@ export function writableFile(flag: string): (value: unknown) => string | undefin
     }
     return file;
   };
-}
-
-/**
- * `mkdir -p`, one level at a time from the deepest existing parent. Not `mkdirSync(recursive)`:
- * where mkdir answers ENOENT under an existing parent (/proc), Node's recursive mkdir retries
- * forever, on the main thread (sync) or in the thread pool (sonic-boom's async one).
- */
-function makeDirectories(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir; !existsSync(d); d = path.dirname(d)) {
-    missing.push(d);
-    if (path.dirname(d) === d) break;
-  }
-  for (const d of missing.reverse()) mkdirSync(d);
 }
 
 /** --host: an IP address or a host name to listen on. */

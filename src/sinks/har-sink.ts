@@ -1,9 +1,10 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { ExchangeLogLine } from '../model/log-line';
 import type { TrafficLogLine } from '../model/traffic-line';
 import { type ExchangeSink, type LogBodies, withBodiesAsLogged } from './exchange-sink';
 import { HarText } from './har';
+import { makeDirectories } from './directories';
 
 /**
  * `--har FILE`: each exchange is appended to the file as it is logged (nothing held in memory),
@@ -21,7 +22,7 @@ export class HarFileSink implements ExchangeSink {
     readonly file: string,
     private readonly bodies: LogBodies = 'failures',
   ) {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    makeDirectories(path.dirname(path.resolve(file)));
     this.out = createWriteStream(file, { encoding: 'utf8' });
     this.out.on('error', (err) => {
       this.failed = err; // a full disk must not stop the proxy; close() reports it

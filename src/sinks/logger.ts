@@ -1,7 +1,9 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { isRedactedOutput, redactForOutput } from '../ingestion/redact-output';
+import { makeDirectories } from './directories';
 import { escapeC1InJson } from './terminal-text';
 
 export type LogFormat = 'json' | 'pretty';
@@ -90,7 +92,12 @@ export function createLogger(options: LoggerOptions): AppLogger {
   }
   if (options.file) {
     endTornLine(options.file);
-    files.push(bounded(options.file, { mkdir: true }) as unknown as Writable);
+    try {
+      makeDirectories(path.dirname(path.resolve(options.file)));
+    } catch {
+      /* the open fails next, and the destination's error says why */
+    }
+    files.push(bounded(options.file) as unknown as Writable);
   }
   if (files.length > 0)
     streams.push({

@@ -175,7 +175,7 @@ describe('fake-ingestion: invalid numbers exit 2 too (built CLI)', () => {
   });
 });
 
-describe('inspect, check and har: invalid values exit 2 with the value as typed (built CLI)', () => {
+describe('inspect, check, har and ca: invalid values exit 2 with the value as typed (built CLI)', () => {
   const logFile = path.join(tmp.dir, 'one.log');
   writeFileSync(logFile, '{"level":"info","msg":"x"}\n');
   const CS = 'InstrumentationKey=11111111-2222-3333-4444-555555555555';
@@ -189,6 +189,11 @@ describe('inspect, check and har: invalid values exit 2 with the value as typed 
     [['check', '--connection-string', CS, '--timeout', '0'], /--timeout "0": expected a whole number from 1/],
     [['check', '--connection-string', CS, '--timeout', '2.5'], /--timeout "2.5": expected a whole number/],
     [['har', logFile, '--out', tmp.dir], /--out .*: cannot write it \(EISDIR\)/],
+    // It hung before, spinning: Node's recursive mkdir retries forever under /proc.
+    [
+      ['ca', 'init', '--ca-dir', '/proc/no-such-dir/ca'],
+      /cannot create the CA directory \/proc\/no-such-dir\/ca: ENOENT/,
+    ],
     [
       ['har', logFile, '--out', '/proc/no-such-dir/x.har'],
       /--out \/proc\/no-such-dir\/x\.har: cannot write it \(ENOENT\)/,

@@ -98,8 +98,13 @@ const HEADER_LINE =
 const BEARER = /\b(bearer)(\s+|%20|\+)(?![A-Za-z0-9_-]+\s*=\s*")([A-Za-z0-9._~+/-]{12,}=*)/gi;
 /** `Basic <base64 of user:password>`: only when it decodes to that (not the word "authentication"). */
 const BASIC = /\b(basic)(\s+|%20|\+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
-/** `scheme://user:password@host`: the password of a URL's user info (an upstream proxy URL...). */
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"'<>]+:)([^@\s/"'<>]+)(@)/gi;
+/**
+ * `scheme://user:password@host`: the password of a URL's user info (an upstream proxy URL...).
+ * The user may be empty (`http://:password@host` is a valid URL).
+ */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"'<>]*:)([^@\s/"'<>]+)(@)/gi;
+/** The same URL percent-encoded, as a query or form value carries it (`http%3A%2F%2Fu%3Apw%40host`). */
+const URL_PASSWORD_ENCODED = /(\b[a-z][a-z0-9+.-]*%3A%2F%2F[^/\s:@"'<>&%]*%3A)([^@\s/"'<>&]+?)(%40)/gi;
 /** A JWT anywhere (header and payload are base64url JSON: they start with `eyJ`). */
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
@@ -216,9 +221,11 @@ export function redactEveryPattern(text: string, known: KnownIkeys = new Set()):
     Buffer.from(value, 'base64').toString('latin1').includes(':') ? `${word}${space}${REDACTED}` : m,
   );
   out = out.replace(JWT, REDACTED);
-  out = out.replace(URL_PASSWORD, (m, pre: string, pw: string, at: string) =>
-    pw === REDACTED ? m : `${pre}${REDACTED}${at}`,
-  );
+  for (const pattern of [URL_PASSWORD, URL_PASSWORD_ENCODED]) {
+    out = out.replace(pattern, (m, pre: string, pw: string, at: string) =>
+      pw === REDACTED ? m : `${pre}${REDACTED}${at}`,
+    );
+  }
   out = out.replace(IKEY_IN_PROSE, (_m, pre: string, v: string) => `${pre}${maskIkey(v)}`);
   out = out.replace(
     IKEY_IN_ENVELOPE_NAME,

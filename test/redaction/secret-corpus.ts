@@ -45,6 +45,18 @@ function plain(id: string, name: string, value: string, prose: (v: string) => st
   };
 }
 
+function urlPassword(id: string, name: string, user: string): SecretShape {
+  const password = opaque('pw');
+  const value = `http://${user}:${password}@proxy.corp.example:3128`;
+  return {
+    id,
+    name,
+    value,
+    needles: [password, encodeURIComponent(password)],
+    prose: `could not reach the collector through ${value}: refused`,
+  };
+}
+
 export function secretShapes(): SecretShape[] {
   const liveKey = guid();
   const upperKey = guid();
@@ -118,6 +130,10 @@ export function secretShapes(): SecretShape[] {
       needles: [assertion, assertion.split('.')[2]!],
       prose: `client_assertion=${assertion}`,
     },
+    // A proxy password in a URL, under a name that says nothing; with a user and without one
+    // (`http://:password@host` is a valid URL: an empty user name).
+    urlPassword('url-password', 'next_hop', 'corp-user'),
+    urlPassword('url-password-no-user', 'next_hop_2', ''),
     plain(
       'storage-account-key',
       'AccountKey',

@@ -22,11 +22,6 @@ export interface ProxyServerOptions {
   allowPrivateDestinations?: boolean;
   /** Capture intercepted exchanges (off: relay only, for measuring the analysis' cost). */
   capture: boolean;
-  /**
-   * How long an upstream connection opened while a client's TLS handshake runs waits for its
-   * request (default 5000 ms; 0: connect only when the request arrives).
-   */
-  preconnectTtlMs?: number;
   /** Extra pages and data endpoints on the proxy's own address (tried before the built-ins). */
   localRoutes?: readonly LocalRoute[];
 }

@@ -15,7 +15,7 @@ import type { ProxyServerEvents, ProxyServerOptions } from './proxy-options';
 import { ResolveMap } from './resolve-map';
 import { isSelfAddress } from './self-address';
 import { handleUpgrade, refuseInterceptedUpgrade, type UpgradeContext } from './upgrade-handler';
-import { PlainUpstreamAgent, pooledSockets, UpstreamAgent } from './upstream-agent';
+import { PlainUpstreamAgent, pooledSockets, PRECONNECT_TTL_MS, UpstreamAgent } from './upstream-agent';
 
 export type { ProxyServerEvents, ProxyServerOptions } from './proxy-options';
 
@@ -58,7 +58,7 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
       insecure: options.upstreamInsecure,
       upstreamProxy: this.upstreamProxy,
       timeoutMs: options.upstreamTimeoutMs,
-      preconnectTtlMs: options.preconnectTtlMs ?? 5000,
+      preconnectTtlMs: PRECONNECT_TTL_MS,
     };
     this.httpsAgent = new UpstreamAgent(upstream);
     this.httpAgent = new PlainUpstreamAgent(upstream);

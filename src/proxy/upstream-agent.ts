@@ -23,6 +23,8 @@ export interface UpstreamOptions {
 
 /** Pool names with a connection opened ahead at once, at most (one per name). */
 const MAX_WARM = 64;
+/** How long a connection opened ahead waits for its request before it is closed. */
+export const PRECONNECT_TTL_MS = 5000;
 
 /**
  * The https.Agent for every intercepted request. One pool shared by all client tunnels, so the
@@ -77,11 +79,6 @@ export class UpstreamAgent extends https.Agent {
     const name = this.getName(options);
     if (!this.warm.wants(name) || (this.freeSockets[name]?.length ?? 0) > 0) return;
     this.warm.hold(name, this.connectTls(options));
-  }
-
-  /** Connections opened ahead and not claimed yet. */
-  get warmConnections(): number {
-    return this.warm.size;
   }
 
   override destroy(): void {

@@ -3,7 +3,8 @@ import http from 'node:http';
 import path from 'node:path';
 import type tls from 'node:tls';
 import { createCa } from '../../src/certs/ca';
-import { httpsViaProxy, tlsThroughProxy } from '../helpers/proxy-client';
+import type { LeafIssuer } from '../../src/certs/leaf-issuer';
+import { connectTunnel, httpsViaProxy, tlsThroughProxy } from '../helpers/proxy-client';
 import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 import { tempDir } from '../helpers/tmp';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
@@ -73,6 +74,18 @@ describe('the upstream connection is opened while the client handshakes with the
     await proxy?.close();
     await upstream?.close();
     tmp.cleanup();
+  });
+
+  it('makes the leaf for the host right after the CONNECT, before the client sends its ClientHello', async () => {
+    // The issuer is the proxy's own (private); its cache count is the observable effect.
+    const issuer = (proxy.running.server as unknown as { issuer: LeafIssuer }).issuer;
+    const before = issuer.cachedHosts;
+    const socket = await connectTunnel(proxy.port, 'centralus-3.in.applicationinsights.azure.com:443');
+    try {
+      expect(await eventually(() => issuer.cachedHosts === before + 1, 5000)).toBe(true);
+    } finally {
+      socket.destroy();
+    }
   });
 
   it('connects upstream before the request arrives, and the request then uses that connection', async () => {

@@ -12,12 +12,7 @@ function harOptions(cli: Argv) {
       demandOption: true,
       describe: 'JSON log written by start, or an unfinished --har file to repair',
     })
-    .option('out', {
-      type: 'string',
-      demandOption: true,
-      describe: 'HAR file to write',
-      coerce: writableFile('out'),
-    });
+    .option('out', { type: 'string', demandOption: true, describe: 'HAR file to write' });
 }
 
 type HarArgs = Awaited<ReturnType<typeof harOptions>['argv']>;
@@ -39,8 +34,9 @@ export const harCommand: CommandModule<object, HarArgs> = {
   builder: (cli) => harOptions(cli) as unknown as Argv<HarArgs>,
   handler: async (args) => {
     const file = String(args.logfile);
-    const out = String(args.out);
     if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+    // Checked (and made) only once there is something to write into it.
+    const out = writableFile('out')(args.out)!;
     if (looksLikeHar(firstBytes(file))) {
       let repaired;
       try {

@@ -64,9 +64,8 @@ function collectChildren(value: Json, known: KnownIkeys, name: string | undefine
     return;
   }
   if (value && typeof value === 'object') {
-    // Object.keys, not entries: the same keys in the same order, without an array per key.
     const obj = value as Record<string, Json>;
-    for (const k of Object.keys(obj)) collectIkeys(obj[k], known, k, depth + 1);
+    for (const k in obj) if (Object.hasOwn(obj, k)) collectIkeys(obj[k], known, k, depth + 1);
   }
 }
 
@@ -134,20 +133,26 @@ function walkObject(obj: Record<string, Json>, known: KnownIkeys, depth: number)
   let out: Record<string, Json> | undefined;
   // HAR {name, value} pairs (headers, query strings, cookies): the name says whether it is secret.
   const pairName = typeof obj.name === 'string' && 'value' in obj ? obj.name : undefined;
-  const keys = Object.keys(obj);
-  for (let i = 0; i < keys.length; i++) {
-    const rawKey = keys[i]!;
+  for (const rawKey in obj) {
+    if (!Object.hasOwn(obj, rawKey)) continue;
     const v = obj[rawKey];
     // Keys can be data too (a report's `GET host/path?…` routes).
     const key = /[=:\s]/.test(rawKey) ? redactText(rawKey, known) : rawKey;
     const masked = maskedEntry(obj, key, v, pairName, known, depth);
-    if (out === undefined && (masked !== v || key !== rawKey)) {
-      out = {};
-      for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
-    }
+    if (out === undefined && (masked !== v || key !== rawKey)) out = entriesBefore(obj, rawKey);
     if (out !== undefined) out[key] = masked;
   }
   return out ?? obj;
+}
+
+/** A copy of the object's own entries that come before `stop` (the first one that changed). */
+function entriesBefore(obj: Record<string, Json>, stop: string): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const k in obj) {
+    if (k === stop) break;
+    if (Object.hasOwn(obj, k)) out[k] = obj[k];
+  }
+  return out;
 }
 
 /** One entry of an object, masked (the same value when nothing in it needed masking). */

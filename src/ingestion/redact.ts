@@ -120,6 +120,8 @@ const IKEY_IN_PATH = new RegExp(`(/(?:profiles|apps)/)(${GUID_SOURCE})(?![0-9A-F
 
 /** Keys already seen (full or masked) as `first8:last4`, to mask the same key wherever else it appears. */
 export type KnownIkeys = Set<string>;
+/** No keys known: the default of the maskers, which only read the keys (one set, not one per call). */
+const NO_KNOWN_IKEYS: ReadonlySet<string> = new Set();
 
 export function ikeyTag(key: string): string {
   const hex = key.replace(/[-*]/g, '').toLowerCase();
@@ -127,7 +129,7 @@ export function ikeyTag(key: string): string {
 }
 
 /** A pattern for GUIDs that start like one of the known keys (far cheaper than every GUID). */
-function knownIkeyPattern(known: KnownIkeys): RegExp {
+function knownIkeyPattern(known: ReadonlySet<string>): RegExp {
   const prefixes = [...new Set([...known].map((tag) => tag.slice(0, 8)))].filter((p) =>
     /^[0-9a-f]{8}$/.test(p),
   );
@@ -147,7 +149,7 @@ function knownIkeyPattern(known: KnownIkeys): RegExp {
 }
 const KNOWN_PATTERNS = new Map<string, RegExp>();
 
-function maskKnownIkeys(text: string, known: KnownIkeys): string {
+function maskKnownIkeys(text: string, known: ReadonlySet<string>): string {
   if (known.size === 0) return text;
   return text.replace(knownIkeyPattern(known), (g) => (known.has(ikeyTag(g)) ? maskIkey(g) : g));
 }
@@ -167,7 +169,7 @@ export function mayHoldSecret(text: string): boolean {
 }
 
 /** Masks secrets inside any text: bodies (form, JSON, NDJSON), messages, URLs, log text. */
-export function redactText(text: string, known: KnownIkeys = new Set()): string {
+export function redactText(text: string, known: ReadonlySet<string> = NO_KNOWN_IKEYS): string {
   if (!MAY_HOLD_SECRET.test(text)) return text;
   if (text.length > UNCHANGED_MAX_LENGTH) return redactEveryPattern(text, known);
   const key = `${knownKey(known)}\u0000${text}`;
@@ -189,7 +191,7 @@ export function redactText(text: string, known: KnownIkeys = new Set()): string 
 const UNCHANGED_MAX_LENGTH = 256;
 const UNCHANGED_MAX = 4096;
 const UNCHANGED = new Set<string>();
-function knownKey(known: KnownIkeys): string {
+function knownKey(known: ReadonlySet<string>): string {
   return known.size === 0
     ? ''
     : known.size === 1
@@ -198,7 +200,7 @@ function knownKey(known: KnownIkeys): string {
 }
 
 /** redactText without the shortcut (tests compare the two). */
-export function redactEveryPattern(text: string, known: KnownIkeys = new Set()): string {
+export function redactEveryPattern(text: string, known: ReadonlySet<string> = NO_KNOWN_IKEYS): string {
   let out = unescapeAscii(text);
   out = redactParams(out);
   out = redactJsonFields(out);

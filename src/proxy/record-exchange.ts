@@ -8,8 +8,9 @@ import type { LiveExchange } from './live-exchange';
 
 function redactHeaders(headers: IncomingHttpHeaders): HeaderMap {
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || !Object.hasOwn(headers, name)) continue;
     out[name] = SECRET_HEADERS.has(name) ? '[redacted]' : value;
   }
   return out;

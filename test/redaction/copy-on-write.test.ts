@@ -63,4 +63,17 @@ describe('redactForOutput copies on write', () => {
     expect(Object.keys(out.routes).join(' ')).not.toContain(ikey);
     expect(Object.values(out.routes)).toEqual([3, 1]);
   });
+
+  it('a copy holds the own entries only, as JSON does (nothing from a prototype)', () => {
+    const ikey = '7b3d1c2e-9f8a-4b6c-8d7e-1a2b3c4d5e6f';
+    const obj = Object.create({ inherited: 'from the prototype' }) as Record<string, string>;
+    obj.first = 'clean';
+    obj.query = `iKey=${ikey}`;
+    obj.last = 'clean too';
+    const out = redactForOutput(obj);
+    expect(out).not.toBe(obj);
+    expect(Object.keys(out)).toEqual(['first', 'query', 'last']);
+    expect('inherited' in out).toBe(false);
+    expect(out.query).not.toContain(ikey);
+  });
 });

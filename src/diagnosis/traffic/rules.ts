@@ -100,13 +100,16 @@ export const liveMetricsOnlyFailing: TrafficRule = {
 export const cloudMismatch: TrafficRule = {
   id: 'CLOUD_MISMATCH',
   active(s, now, config) {
+    // Evaluated after every exchange: one cloud (the healthy case) is found without building the list.
+    let first: CloudName | undefined;
+    let mixed = false;
+    forEachCloudSource(s, now, config, (_, cloud) => {
+      first ??= cloud;
+      mixed ||= cloud !== first;
+    });
+    if (!mixed) return [];
     const sources: [string, CloudName][] = [];
-    for (const [host, h] of s.hostClouds)
-      if (recent(h.last, now, config)) sources.push([`host ${host}`, h.cloud]);
-    for (const cloud of config.connectionStringClouds) sources.push(['connection string', cloud]);
-    const token = recent(s.currentToken?.at, now, config) ? s.currentToken : undefined;
-    if (token?.audienceCloud) sources.push(['token audience', token.audienceCloud]);
-    if (token?.issuerCloud) sources.push(['token issuer', token.issuerCloud]);
+    forEachCloudSource(s, now, config, (source, cloud) => sources.push([source, cloud]));
     const clouds = [...new Set(sources.map(([, c]) => c))].sort();
     if (clouds.length < 2) return [];
     const evidence: Record<string, EvidenceValue> = { clouds };
@@ -122,6 +125,20 @@ export const cloudMismatch: TrafficRule = {
   },
   clearedBecause: () => 'the ingestion host, the connection string and the token name one cloud again',
 };
+
+/** Each place that names a cloud (recent hosts, connection strings, the current token), in order. */
+function forEachCloudSource(
+  s: TrafficSummary,
+  now: number,
+  config: TrafficConfig,
+  visit: (source: string, cloud: CloudName) => void,
+): void {
+  for (const [host, h] of s.hostClouds) if (recent(h.last, now, config)) visit(`host ${host}`, h.cloud);
+  for (const cloud of config.connectionStringClouds) visit('connection string', cloud);
+  const token = recent(s.currentToken?.at, now, config) ? s.currentToken : undefined;
+  if (token?.audienceCloud) visit('token audience', token.audienceCloud);
+  if (token?.issuerCloud) visit('token issuer', token.issuerCloud);
+}
 
 export const tokenUsedAfterExpiry: TrafficRule = {
   id: 'TOKEN_USED_AFTER_EXPIRY',

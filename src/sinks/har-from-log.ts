@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { TextOutput } from './text-output';
 import { HarText } from './har';
 import { expandGuidance } from '../diagnosis/guidance-ref';
 
@@ -14,15 +14,12 @@ export interface HarConversion {
 
 const MAX_LISTED = 20;
 
-async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
-}
-
 /** Streams the exchange lines of a JSON log into a HAR document; other lines are skipped. */
 export async function convertLogToHar(input: Readable, out: Writable): Promise<HarConversion> {
   const har = new HarText();
+  const output = new TextOutput(out);
   const result: HarConversion = { entries: 0, unparsed: 0, unparsedLines: [] };
-  await write(out, har.head());
+  await output.write(har.head());
   let n = 0;
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     n += 1;
@@ -37,16 +34,13 @@ export async function convertLogToHar(input: Readable, out: Writable): Promise<H
     }
     if (line?.traffic?.state === 'fired' && Array.isArray(line.findings)) har.traffic(line.findings);
     if (!line || typeof line !== 'object' || !line.exchange?.request) continue;
-    await write(out, har.entry(line));
+    await output.write(har.entry(line));
   }
   result.entries = har.entries;
   const comment = result.unparsed
     ? `log lines that could not be parsed: ${result.unparsed} (line ${result.unparsedLines.join(', ')}${result.unparsed > MAX_LISTED ? ', …' : ''})`
     : undefined;
-  await new Promise<void>((resolve, reject) => {
-    out.once('error', reject);
-    out.end(har.tail(comment), () => resolve());
-  });
+  await output.end(har.tail(comment));
   return result;
 }
 

@@ -1,6 +1,6 @@
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { TextOutput } from './text-output';
 import { redactForOutput } from '../ingestion/redact-output';
 import { harCreator } from './har';
 import { escapeC1InJson } from './terminal-text';
@@ -24,10 +24,6 @@ export function looksLikeHar(firstBytes: string): boolean {
   return /^\s*\{\s*"log"\s*:/.test(firstBytes);
 }
 
-async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
-}
-
 function creatorOf(head: string): unknown {
   const m = /"creator"\s*:\s*(\{[^{}]*\})/.exec(head);
   if (!m) return harCreator();
@@ -40,6 +36,7 @@ function creatorOf(head: string): unknown {
 
 export async function repairHar(input: Readable, out: Writable): Promise<HarRepair> {
   const result: HarRepair = { entries: 0, dropped: 0, wasComplete: false };
+  const output = new TextOutput(out);
   let first = true;
   for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
     const line = raw.trim();
@@ -47,7 +44,9 @@ export async function repairHar(input: Readable, out: Writable): Promise<HarRepa
       first = false;
       // A HAR written in one piece (not by --har) has no entry per line: nothing to repair here.
       if (!line.endsWith('[')) throw new Error('not a HAR written by --har (one entry per line)');
-      await write(out, `{"log":{"version":"1.2","creator":${JSON.stringify(creatorOf(line))},"entries":[\n`);
+      await output.write(
+        `{"log":{"version":"1.2","creator":${JSON.stringify(creatorOf(line))},"entries":[\n`,
+      );
       continue;
     }
     if (!line) continue;
@@ -67,8 +66,7 @@ export async function repairHar(input: Readable, out: Writable): Promise<HarRepa
       result.dropped += 1;
       continue;
     }
-    await write(
-      out,
+    await output.write(
       `${result.entries === 0 ? '' : ',\n'}${escapeC1InJson(JSON.stringify(redactForOutput(entry)))}`,
     );
     result.entries += 1;
@@ -76,9 +74,6 @@ export async function repairHar(input: Readable, out: Writable): Promise<HarRepa
   const comment = result.wasComplete
     ? undefined
     : `recovered from an unfinished HAR (the proxy did not stop cleanly): ${result.entries} entries kept${result.dropped ? `, ${result.dropped} torn line(s) dropped` : ''}`;
-  await new Promise<void>((resolve, reject) => {
-    out.once('error', reject);
-    out.end(`\n]${comment ? `,"comment":${JSON.stringify(comment)}` : ''}}}\n`, () => resolve());
-  });
+  await output.end(`\n]${comment ? `,"comment":${JSON.stringify(comment)}` : ''}}}\n`);
   return result;
 }

@@ -68,6 +68,17 @@ describe('the people commands', () => {
     expect(har.log.comment).toBe('log lines that could not be parsed: 1 (line 3)');
   });
 
+  it('har on a full disk (/dev/full) fails and names the file, for a log and for a HAR to repair', async () => {
+    const unfinished = path.join(tmp.dir, 'unfinished.har');
+    writeFileSync(unfinished, '{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[\n');
+    for (const input of [log, unfinished]) {
+      const run = await cli(['har', input, '--out', '/dev/full']);
+      expect(run.code).toBe(1);
+      expect(run.err).toContain('--out /dev/full: cannot write the HAR (ENOSPC)');
+      expect(run.err).not.toContain('written to');
+    }
+  });
+
   it('pretty reads NDJSON on stdin; --only-findings keeps the failure only', async () => {
     const text = readFileSync(log, 'utf8');
     const all = await cli(['pretty'], text);

@@ -27,6 +27,15 @@ function firstBytes(file: string): string {
   }
 }
 
+/** A failure to write the HAR (a full disk): named as such, not as a problem with the log. */
+function writeFailure(err: unknown, out: string): Error | undefined {
+  const { syscall, code } = err as NodeJS.ErrnoException;
+  if (syscall !== 'write' && syscall !== 'open' && syscall !== 'close') return undefined;
+  return new Error(
+    `--out ${out}: cannot write the HAR (${code ?? (err as Error).message}); what was written is incomplete`,
+  );
+}
+
 export const harCommand: CommandModule<object, HarArgs> = {
   command: 'har <logfile>',
   describe:
@@ -42,7 +51,7 @@ export const harCommand: CommandModule<object, HarArgs> = {
       try {
         repaired = await repairHar(createReadStream(file), createWriteStream(out));
       } catch (err) {
-        throw new UsageError(`${file}: ${(err as Error).message}`);
+        throw writeFailure(err, out) ?? new UsageError(`${file}: ${(err as Error).message}`);
       }
       const dropped = repaired.dropped ? `; ${repaired.dropped} torn line(s) dropped` : '';
       const state = repaired.wasComplete ? 'complete HAR' : 'unfinished HAR repaired';
@@ -50,7 +59,9 @@ export const harCommand: CommandModule<object, HarArgs> = {
       (args as { exitCode?: number }).exitCode = 0;
       return;
     }
-    const result = await convertLogFileToHar(file, out);
+    const result = await convertLogFileToHar(file, out).catch((err: unknown) => {
+      throw writeFailure(err, out) ?? err;
+    });
     const skipped = result.unparsed
       ? `; ${result.unparsed} line${result.unparsed === 1 ? '' : 's'} could not be parsed`
       : '';

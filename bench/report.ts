@@ -43,6 +43,7 @@ const LABELS: Record<string, string> = {
   mitmdump: 'mitmdump (Debian `mitmproxy`)',
   proxy: '**this proxy**',
   'proxy-noanalysis': 'this proxy, `--analysis false`',
+  'node-floor': 'Node floor: node:http relay, keep-alive, nothing else (not a proxy to use)',
 };
 
 export function median(values: number[]): number {
@@ -102,6 +103,9 @@ export function writeReport(report: Report, file: string): string {
     '- `raw-tls` cells: the second load generator, raw TLS sockets through one CONNECT tunnel per lane writing ' +
       'one pre-built keep-alive request buffer, in two processes of their own (bench/load-raw.ts). `storm` cells: ' +
       'an expired token on every request, so every exchange draws TOKEN_EXPIRED and every log line carries a finding.',
+    '- `Node floor`: the least a decrypting relay costs in Node, in the keep-alive c16 cells only: CONNECT, a leaf ' +
+      'per SNI name, `node:http` parsing the decrypted requests and a keep-alive `https` agent sending them on, ' +
+      'with no hooks, capture or log (bench/roles.ts). Not a proxy to use: it shows how much room a CPU target leaves.',
     `- Each cell: ${report.knobs.warmupMs} ms warm-up, then ${report.knobs.cellMs} ms measured; ${report.knobs.reps} ` +
       'repetitions, interleaved (every configuration runs each cell before the next cell starts; the order ' +
       'rotates per repetition). Figures are medians over the repetitions. Load generator, upstream and proxy ' +

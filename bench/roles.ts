@@ -7,10 +7,15 @@
  *   connection upstream for every request);
  * - bare-mitm-ka: the same library as a user would configure it in an afternoon (issue 15):
  *   `keepAlive: true` (pooled upstream connections) and TCP_NODELAY on the client's socket.
+ * - node-floor: the least a decrypting relay costs in Node (issue 15): node:http parses the
+ *   decrypted requests and a keep-alive https agent sends them on; no hooks, capture or log.
+ *   Not a proxy anyone should run: the floor the CPU targets are read against.
  * Each prints one JSON line ({ready: true, ...}) on stdout once it listens.
  */
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import tls from 'node:tls';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCa } from '../src/certs/ca';
@@ -146,6 +151,38 @@ async function bareMitm(opts: { port: number; dir: string; keepAlive?: boolean }
   ready({ caFile: path.join(opts.dir, 'certs', 'ca.pem') });
 }
 
+/** See the file comment: CONNECT, a leaf per SNI name, node:http both ways, nothing else. */
+async function nodeFloor(opts: { port: number; dir: string }): Promise<void> {
+  const ca = await createCa(path.join(opts.dir, 'floor-ca'));
+  const issuer = await LeafIssuer.create(ca);
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+  const server = http.createServer((req, res) => {
+    const host = (req.socket as tls.TLSSocket).servername || String(req.headers.host);
+    const up = https.request(
+      { host, port: 443, servername: host, method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  server.on('connect', (_req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    socket.setNoDelay(true);
+    socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
+    if (head.length) socket.unshift(head);
+    const secure = new tls.TLSSocket(socket, {
+      isServer: true,
+      SNICallback: (name, done) => done(null, issuer.contextFor(name)),
+    });
+    secure.on('error', () => secure.destroy());
+    server.emit('connection', secure);
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', 1024, resolve));
+  ready({ caFile: path.join(opts.dir, 'floor-ca', 'ca.pem') });
+}
+
 const role = process.argv[2];
 const options = JSON.parse(process.argv[3] ?? '{}');
 const roles: Record<string, (o: any) => Promise<void>> = {
@@ -153,6 +190,7 @@ const roles: Record<string, (o: any) => Promise<void>> = {
   tunnel,
   'bare-mitm': bareMitm,
   'bare-mitm-ka': (o: { port: number; dir: string }) => bareMitm({ ...o, keepAlive: true }),
+  'node-floor': nodeFloor,
 };
 const run = roles[role ?? ''];
 if (!run) {

@@ -65,6 +65,7 @@ export const CONFIGS = [
   'mitmdump',
   'proxy',
   'proxy-noanalysis',
+  'node-floor',
 ] as const;
 export type ConfigKey = (typeof CONFIGS)[number];
 /**
@@ -83,15 +84,25 @@ interface CellSpec {
   configs?: readonly ConfigKey[];
 }
 const STORM_CONFIGS = ['bare-mitm-ka', 'proxy', 'proxy-noanalysis'] as const;
+/** The Node floor answers one question (what any Node relay costs with keep-alive): c16 keep-alive cells only. */
+const FLOOR_CELL = (pattern: 'ka' | 'new', concurrency: number) => pattern === 'ka' && concurrency === 16;
 const healthy = (pattern: 'ka' | 'new', body: 'small' | 'large', concurrency: number): CellSpec => ({
   pattern,
   body,
   concurrency,
   generator: 'undici',
   storm: false,
+  configs: FLOOR_CELL(pattern, concurrency) ? CONFIGS : CONFIGS.filter((k) => k !== 'node-floor'),
 });
 /** The second generator compares proxies: direct access and the no-keep-alive library add nothing there. */
-const RAW_CONFIGS = ['tunnel', 'bare-mitm-ka', 'mitmdump', 'proxy', 'proxy-noanalysis'] as const;
+const RAW_CONFIGS = [
+  'tunnel',
+  'bare-mitm-ka',
+  'mitmdump',
+  'proxy',
+  'proxy-noanalysis',
+  'node-floor',
+] as const;
 // New-connection cells run at c16 only (no target reads c1 there): the run stays within its budget.
 export const CELLS: readonly CellSpec[] = [
   healthy('ka', 'small', 1),
@@ -358,6 +369,7 @@ async function inner(): Promise<number> {
     for (const [key, port] of [
       ['bare-mitm', 8002],
       ['bare-mitm-ka', 8006],
+      ['node-floor', 8007],
     ] as const) {
       const bare = await spawnReady(
         process.execPath,

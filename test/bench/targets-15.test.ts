@@ -53,6 +53,15 @@ describe('issue 15 targets, computed from the data', () => {
     expect(status(issue15Targets(inputs({ peak: 151 })), 'peak RSS')).toEqual([false, false]);
   });
 
+  it('the CPU rows show the Node floor beside the library when it was measured, and only then', () => {
+    const cpuRows = (t: ReturnType<typeof issue15Targets>) => t.filter((x) => x.name.includes('0.6×'));
+    const withFloor = cpuRows(issue15Targets(inputs({ cpu: { 'node-floor': 0.45 } })));
+    expect(withFloor).toHaveLength(4);
+    for (const row of withFloor)
+      expect(row.value).toBe('0.50× (0.50 vs 1.00 ms; Node floor 0.45 ms = 0.45×)');
+    for (const row of cpuRows(issue15Targets(inputs({})))) expect(row.value).not.toContain('floor');
+  });
+
   it('a configuration not measured (no mitmdump, BENCH_ONLY) is "not measured", never met', () => {
     const t = issue15Targets(inputs({ rps: { mitmdump: NaN } }));
     expect(status(t, 'mitmdump').every((m) => m === undefined)).toBe(true);

@@ -26,6 +26,7 @@ import { createLogger, type LogFormat, routeConsole } from '../sinks/logger';
 import { advertised } from './advertise';
 import { startTrafficLog } from './traffic-log';
 import { ShutdownMarker } from '../sinks/shutdown-marker';
+import { warmAnalysis } from './warm-analysis';
 import { UsageError } from './usage-error';
 import { checkUpstreamProxy } from './start-flags';
 import { isLoopbackHost } from '../proxy/exposure';
@@ -245,6 +246,13 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
     );
   });
   server.on('notice', ({ level, msg, ...rest }) => logger[level](rest, msg));
+
+  // Before listening, so it never shares the event loop with a client (warm-analysis.ts).
+  if (options.analysis && !options.analyzer)
+    await warmAnalysis(analyze, {
+      bodies: options.logBodies ?? 'failures',
+      guidance: options.logGuidance ?? 'first',
+    });
 
   let address: { host: string; port: number };
   try {

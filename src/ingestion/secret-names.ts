@@ -47,41 +47,37 @@ const SECRET_PARTS = [
 /** Names that end in `token` but hold no credential. */
 const NOT_SECRET = new Set(['tokentype', 'hastoken', 'notoken']);
 
-/** Names repeat endlessly in telemetry (`ver`, `name`, `time`…): their verdicts are remembered. */
-const verdicts = new Map<string, boolean>();
+/**
+ * Names repeat endlessly in telemetry (`ver`, `name`, `time`…) and every string of every output
+ * line asks about its name: each verdict is remembered (bounded: the memory starts over when full).
+ */
+function remembered(decide: (name: string) => boolean): (name: string) => boolean {
+  const verdicts = new Map<string, boolean>();
+  return (name) => {
+    const known = verdicts.get(name);
+    if (known !== undefined) return known;
+    const verdict = decide(name);
+    if (verdicts.size >= MAX_REMEMBERED) verdicts.clear();
+    verdicts.set(name, verdict);
+    return verdict;
+  };
+}
 const MAX_REMEMBERED = 4096;
 
 /** True when a value under this name (parameter, JSON key or header) must never be shown. */
-export function isSecretName(name: string): boolean {
-  const known = verdicts.get(name);
-  if (known !== undefined) return known;
-  const verdict = classify(name);
-  if (verdicts.size >= MAX_REMEMBERED) verdicts.clear();
-  verdicts.set(name, verdict);
-  return verdict;
-}
-
-function classify(name: string): boolean {
+export const isSecretName = remembered((name) => {
   const n = normalizeName(name);
   if (NOT_SECRET.has(n)) return false;
   if (SECRET_EXACT.has(n)) return true;
   if (n.endsWith('token') || n === 'tokens') return true;
   return SECRET_PARTS.some((part) => n.includes(part));
-}
+});
 
 /** True for `iKey`, `InstrumentationKey`, `cikey`, `instrumentation_key`…: shown masked, not removed. */
-/** Every string of every output line asks this of its name: remembered like isSecretName. */
-const ikeyVerdicts = new Map<string, boolean>();
-
-export function isIkeyName(name: string): boolean {
-  const known = ikeyVerdicts.get(name);
-  if (known !== undefined) return known;
+export const isIkeyName = remembered((name) => {
   const n = normalizeName(name);
-  const verdict = n === 'ikey' || n === 'cikey' || n === 'instrumentationkey';
-  if (ikeyVerdicts.size >= MAX_REMEMBERED) ikeyVerdicts.clear();
-  ikeyVerdicts.set(name, verdict);
-  return verdict;
-}
+  return n === 'ikey' || n === 'cikey' || n === 'instrumentationkey';
+});
 
 /** A parameter name as written on the wire, percent-encoding undone (twice, for nested URLs). */
 export function decodeParamName(raw: string): string {

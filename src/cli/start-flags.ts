@@ -48,6 +48,18 @@ export function singleString(flag: string): (value: unknown) => string | undefin
 }
 
 /**
+ * --ca-dir (which always has a default): a directory path. An empty value would put the CA, its
+ * key included, in the working directory.
+ */
+export function directoryPath(flag: string): (value: unknown) => string {
+  return (value) => {
+    const dir = singleString(flag)(value) ?? '';
+    if (dir.trim() === '') throw new UsageError(`--${flag}: expected a directory path`);
+    return dir;
+  };
+}
+
+/**
  * A file the command will write (--log-file, --har, har --out): its directory is made and the
  * file opened for appending now, so a path that cannot be written (a directory, no permission, a
  * read-only place) stops the command with its reason instead of failing in a stream later.

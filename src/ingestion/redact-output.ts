@@ -15,6 +15,9 @@ type Json = unknown;
 
 const MASKED_IKEY = /\b([0-9a-f]{8})-\*{4}-\*{4}-\*{4}-\*{8}([0-9a-f]{4})\b/gi;
 const FULL_GUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+/** Deeper than this, a container is replaced by TOO_DEEP: never walked, so never shown unmasked. */
+const MAX_DEPTH = 64;
+export const TOO_DEEP = '[nested too deep to check: not shown]';
 
 /**
  * Values many lines share and nobody changes (a token's summary, cached per header and frozen):
@@ -37,7 +40,7 @@ export function sharedOutputValue<T extends object>(value: T): T {
 
 /** First pass: every iKey the value shows (masked anywhere, or full under an iKey name). */
 function collectIkeys(value: Json, known: KnownIkeys, name?: string, depth = 0): void {
-  if (depth > 64) return;
+  if (depth > MAX_DEPTH) return;
   if (depth <= 32 && typeof value === 'object' && value !== null && SHARED.has(value)) {
     let tags = SHARED_IKEYS.get(value);
     if (!tags) {
@@ -87,7 +90,8 @@ function isBase64Holder(obj: Record<string, Json>): boolean {
 }
 
 function walk(value: Json, known: KnownIkeys, name: string | undefined, depth: number): Json {
-  if (depth > 64) return value;
+  if (depth > MAX_DEPTH)
+    return typeof value === 'object' && value !== null ? TOO_DEEP : walkValue(value, known, name, depth);
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && SHARED.has(value)) {
     // An object's copy does not depend on its own name, only on its content, the keys and depth.
     const key = `${depth}|${[...known].join(',')}`;
@@ -136,8 +140,8 @@ function walkObject(obj: Record<string, Json>, known: KnownIkeys, depth: number)
   for (const rawKey in obj) {
     if (!Object.hasOwn(obj, rawKey)) continue;
     const v = obj[rawKey];
-    // Keys can be data too (a report's `GET host/path?…` routes).
-    const key = /[=:\s]/.test(rawKey) ? redactText(rawKey, known) : rawKey;
+    // Keys can be data too (a report's `GET host/path?…` routes, hosts and statuses read from a log).
+    const key = redactText(rawKey, known);
     const masked = maskedEntry(obj, key, v, pairName, known, depth);
     if (out === undefined && (masked !== v || key !== rawKey)) out = entriesBefore(obj, rawKey);
     if (out !== undefined) out[key] = masked;

@@ -73,10 +73,10 @@ export const isSecretName = remembered((name) => {
   return SECRET_PARTS.some((part) => n.includes(part));
 });
 
-/** True for `iKey`, `InstrumentationKey`, `cikey`, `instrumentation_key`…: shown masked, not removed. */
+/** True for `iKey`, `iKeys`, `InstrumentationKey`, `cikey`, `instrumentation_key`…: shown masked, not removed. */
 export const isIkeyName = remembered((name) => {
   const n = normalizeName(name);
-  return n === 'ikey' || n === 'cikey' || n === 'instrumentationkey';
+  return /^(?:c?ikeys?|instrumentationkeys?)$/.test(n);
 });
 
 /** A parameter name as written on the wire, percent-encoding undone (twice, for nested URLs). */

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { parseLogLine } from '../model/log-line';
-import { reportFromFile } from '../sinks/report';
+import { redactForOutput } from '../ingestion/redact-output';
+import { ReportBuilder } from '../sinks/report';
 import { type InspectorSource, inspectorRoute, snapshotOf } from './inspector-route';
 import { SessionFeed } from './session-feed';
 import { DEFAULT_UI_HISTORY, DEFAULT_UI_HISTORY_BYTES, SessionHistory } from './session-history';
@@ -25,25 +26,31 @@ export async function logFileSource(
 ): Promise<LogFileSource> {
   const history = new SessionHistory(historySize, historyBytes);
   const counts = { lines: 0, exchanges: 0, unparsed: 0 };
+  const builder = new ReportBuilder();
   const input = createReadStream(file);
   await new Promise<void>((resolve, reject) => {
     input.once('open', () => resolve());
     input.once('error', reject);
   });
+  let lineNumber = 0;
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    builder.addText(text, ++lineNumber);
     if (!text.trim()) continue;
     counts.lines += 1;
     const parsed = parseLogLine(text);
     if (parsed.kind === 'exchange') {
       try {
-        history.add(expandGuidance(parsed.line));
+        // A log may come from anywhere (an older version, another tool, a hand edit): the page
+        // shows it through the one output redaction, like every other reader.
+        history.add(redactForOutput(expandGuidance(parsed.line)));
         counts.exchanges += 1;
       } catch {
         counts.unparsed += 1; // a hand-edited record the list cannot show: counted, not fatal
       }
     } else if (parsed.kind === 'unparsed') counts.unparsed += 1;
   }
-  const report = await reportFromFile(file);
+  // The verdict from the same pass: a pipe (`inspect <(kubectl logs …)`) cannot be read twice.
+  const report = builder.result();
   const source: InspectorSource = {
     mode: 'file',
     title: file,

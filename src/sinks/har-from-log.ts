@@ -24,17 +24,20 @@ export async function convertLogToHar(input: Readable, out: Writable): Promise<H
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     n += 1;
     if (!text.trim()) continue;
-    let line: any;
+    let entry: string | undefined;
     try {
-      line = expandGuidance(JSON.parse(text));
+      const line = expandGuidance(JSON.parse(text));
+      if (line?.traffic?.state === 'fired' && Array.isArray(line.findings)) har.traffic(line.findings);
+      if (!line || typeof line !== 'object' || !line.exchange?.request) continue;
+      entry = har.entry(line);
     } catch {
+      // Not JSON, or an exchange line of a shape no HAR entry can be made of (a hand edit,
+      // another tool's log): counted and listed, and every other line still converted.
       result.unparsed += 1;
       if (result.unparsedLines.length < MAX_LISTED) result.unparsedLines.push(n);
       continue;
     }
-    if (line?.traffic?.state === 'fired' && Array.isArray(line.findings)) har.traffic(line.findings);
-    if (!line || typeof line !== 'object' || !line.exchange?.request) continue;
-    await output.write(har.entry(line));
+    await output.write(entry);
   }
   result.entries = har.entries;
   const comment = result.unparsed

@@ -45,7 +45,7 @@ export async function repairHar(input: Readable, out: Writable): Promise<HarRepa
       // A HAR written in one piece (not by --har) has no entry per line: nothing to repair here.
       if (!line.endsWith('[')) throw new Error('not a HAR written by --har (one entry per line)');
       await output.write(
-        `{"log":{"version":"1.2","creator":${JSON.stringify(creatorOf(line))},"entries":[\n`,
+        `{"log":{"version":"1.2","creator":${JSON.stringify(redactForOutput(creatorOf(line)))},"entries":[\n`,
       );
       continue;
     }

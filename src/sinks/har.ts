@@ -282,13 +282,17 @@ export class HarText {
     return `{"log":{"version":"1.2","creator":${JSON.stringify(harCreator())},"entries":[\n`;
   }
 
+  /** One entry's text; throws (and counts nothing) for a record no entry can be made of. */
   entry(source: HarSource): string {
-    const prefix = this.count++ === 0 ? '' : ',\n';
-    return prefix + escapeC1InJson(JSON.stringify(redactForOutput(harEntry(source))));
+    const text = escapeC1InJson(JSON.stringify(redactForOutput(harEntry(source))));
+    return (this.count++ === 0 ? '' : ',\n') + text;
   }
 
   tail(comment?: string): string {
-    const traffic = this.trafficFindings.length ? `,"_findings":${JSON.stringify(this.trafficFindings)}` : '';
+    // Findings read from a log are the log's text: masked like every entry.
+    const traffic = this.trafficFindings.length
+      ? `,"_findings":${escapeC1InJson(JSON.stringify(redactForOutput(this.trafficFindings)))}`
+      : '';
     return `\n]${comment ? `,"comment":${JSON.stringify(comment)}` : ''}${traffic}}}\n`;
   }
 

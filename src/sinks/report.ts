@@ -76,6 +76,10 @@ function identityOf(exchange: Json): string | undefined {
   return parts.join(' ');
 }
 
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function isTrack(line: Json): boolean {
   const kind = line.analysis?.kind;
   if (kind === 'statsbeat') return false;
@@ -109,14 +113,26 @@ export class ReportBuilder {
       parsed = undefined;
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      this.counts.total += 1;
-      this.counts.unparsed += 1;
-      if (this.unparsed.length < MAX_UNPARSED_SHOWN) {
-        this.unparsed.push({ line: lineNumber, text: redactText(text).slice(0, MAX_SNIPPET) });
-      }
+      this.addUnparsed(text, lineNumber);
       return;
     }
-    this.addRecord(parsed as Json);
+    const before = { ...this.counts };
+    try {
+      this.addRecord(parsed as Json);
+    } catch {
+      // JSON of a shape no log line has (`"findings":[null]`, a host that is an object without a
+      // string form…): counted as not parsed, never fatal to the report.
+      Object.assign(this.counts, before);
+      this.addUnparsed(text, lineNumber);
+    }
+  }
+
+  private addUnparsed(text: string, lineNumber: number): void {
+    this.counts.total += 1;
+    this.counts.unparsed += 1;
+    if (this.unparsed.length < MAX_UNPARSED_SHOWN) {
+      this.unparsed.push({ line: lineNumber, text: redactText(text).slice(0, MAX_SNIPPET) });
+    }
   }
 
   /** One parsed log line (or a live ExchangeLogLine with its time). */
@@ -127,7 +143,8 @@ export class ReportBuilder {
       this.counts.other += 1;
       // A finding across exchanges (src/diagnosis/traffic) counts when it fires.
       if (line.traffic?.state === 'fired' && Array.isArray(line.findings))
-        for (const finding of line.findings) this.countFinding(finding, line, String(line.time ?? ''));
+        for (const finding of line.findings)
+          if (isObject(finding)) this.countFinding(finding, line, String(line.time ?? ''));
       return;
     }
     this.counts.exchanges += 1;
@@ -136,7 +153,7 @@ export class ReportBuilder {
     if (time && (!this.last || time > this.last)) this.last = time;
     this.countExchange(line);
     const findings: Json[] = Array.isArray(line.findings) ? line.findings : [];
-    for (const finding of findings) this.countFinding(finding, line, time);
+    for (const finding of findings) if (isObject(finding)) this.countFinding(finding, line, time);
   }
 
   private countExchange(line: Json): void {
@@ -199,7 +216,8 @@ export class ReportBuilder {
     state.count += 1;
     if (time && time < state.firstSeen) state.firstSeen = time;
     if (time && time > state.lastSeen) state.lastSeen = time;
-    for (const key of line.analysis?.envelopes?.iKeys ?? []) addCapped(state.iKeys, String(key));
+    const iKeys: unknown = line.analysis?.envelopes?.iKeys;
+    if (Array.isArray(iKeys)) for (const key of iKeys) addCapped(state.iKeys, String(key));
     addCapped(state.identities, identityOf(line.exchange ?? {}));
   }
 

@@ -1,7 +1,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { type CertificateAuthority, createCa, loadCa, loadOrCreateCa } from '../../certs/ca';
+import {
+  CA_CERT_FILE,
+  CA_KEY_FILE,
+  CA_SIGNER_FILE,
+  type CertificateAuthority,
+  createCa,
+  loadCa,
+  loadOrCreateCa,
+} from '../../certs/ca';
 import type { CaWarning } from '../../certs/ca-files';
 import { permittedDomainsFor } from '../../certs/ca-constraints';
 import { describeCa } from '../../certs/ca-summary';
@@ -11,7 +19,8 @@ import { DEFAULT_TRUSTSTORE_PASSWORD, TRUSTSTORE_FILE, writeTrustStore } from '.
 import { connectionStringHosts, parseConnectionString } from '../../ingestion/connection-string';
 import { UsageError } from '../usage-error';
 import { selfCommand } from '../self-command';
-import { wholeNumber } from '../start-flags';
+import { directoryPath, wholeNumber } from '../start-flags';
+import { sameFile } from '../log-input';
 
 /**
  * yargs reports a bad choice to main's fail() yet still runs the handler; re-checking here turns
@@ -27,7 +36,12 @@ const print = (text: string): void => {
 };
 
 function caDirOption<T>(cli: Argv<T>) {
-  return cli.option('ca-dir', { type: 'string', default: 'certs', describe: 'Where the CA lives' });
+  return cli.option('ca-dir', {
+    type: 'string',
+    default: 'certs',
+    describe: 'Where the CA lives',
+    coerce: directoryPath('ca-dir'),
+  });
 }
 
 /** Options that shape a CA when one is created (same names as `start`, so AIPROXY_* env applies). */
@@ -123,6 +137,16 @@ const showCommand: CommandModule<object, any> = {
   },
 };
 
+/** An export never overwrites the CA itself (its key above all: the CA could not be recovered). */
+function notTheCaFiles(ca: CertificateAuthority, out: string): string {
+  for (const name of [CA_CERT_FILE, CA_KEY_FILE, CA_SIGNER_FILE]) {
+    const own = path.join(ca.dir, name);
+    if (path.resolve(out) === path.resolve(own) || sameFile(out, own))
+      throw new UsageError(`--out ${out} is the CA's own ${name}: write the export to another file`);
+  }
+  return out;
+}
+
 const exportCommand: CommandModule<object, any> = {
   command: 'export',
   describe: 'Write the CA certificate (never the key) as PEM, DER or PKCS12',
@@ -133,12 +157,8 @@ const exportCommand: CommandModule<object, any> = {
       .option('password', { type: 'string', default: DEFAULT_TRUSTSTORE_PASSWORD, describe: 'p12 password' }),
   handler: async (args) => {
     const format = oneOf('--format', args.format, EXPORT_FORMATS);
-    const file = await exportCaCertificate(
-      await caOrCreate(creationArgs(args)),
-      format,
-      args.out,
-      args.password,
-    );
+    const ca = await caOrCreate(creationArgs(args));
+    const file = await exportCaCertificate(ca, format, notTheCaFiles(ca, args.out), args.password);
     print(
       `wrote ${file} (${format}${format === 'p12' ? ': this CA only; for Java use "ca truststore"' : ''})`,
     );
@@ -159,7 +179,7 @@ const truststoreCommand: CommandModule<object, any> = {
       .option('cacerts-password', { type: 'string', default: 'changeit' }),
   handler: async (args) => {
     const ca = await caOrCreate(creationArgs(args));
-    const out = path.resolve(args.out ?? path.join(ca.dir, TRUSTSTORE_FILE));
+    const out = notTheCaFiles(ca, path.resolve(args.out ?? path.join(ca.dir, TRUSTSTORE_FILE)));
     const result = await writeTrustStore(ca, out, args.password, {
       cacerts: args.cacerts,
       cacertsPassword: args['cacerts-password'],

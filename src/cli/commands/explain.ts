@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { stdinLog } from '../log-input';
 import { allGuidance, lookupGuidance } from '../../diagnosis';
 import { formatEntry } from '../../sinks/explain-format';
 import { explainStream } from '../../sinks/explain-stream';
@@ -54,7 +55,7 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
         throw new UsageError(`${input}: no such file, and not a status, AADSTS code or finding id`);
       return void set(printEntries(input));
     }
-    const stream = isFile ? createReadStream(input!) : process.stdin;
+    const stream = isFile ? createReadStream(input!) : stdinLog();
     const result = await explainStream(stream, process.stdout, isFile ? input : 'line');
     if (result.recognised === 0) {
       process.stderr.write(

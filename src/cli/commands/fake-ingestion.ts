@@ -17,7 +17,7 @@ import {
 } from '../../fake';
 import { selfCommand } from '../self-command';
 import { UsageError } from '../usage-error';
-import { MAX_TIMER_MS, optionalWholeNumber, wholeNumber } from '../start-flags';
+import { directoryPath, MAX_TIMER_MS, optionalWholeNumber, wholeNumber } from '../start-flags';
 
 /** Flags of `fake-ingestion`, each also settable as AIPROXY_<FLAG> (see main.ts). */
 export function fakeIngestionOptions(cli: Argv) {
@@ -33,6 +33,7 @@ export function fakeIngestionOptions(cli: Argv) {
       type: 'string',
       default: 'certs',
       describe: "CA that issues the fake's certificates (created on first start)",
+      coerce: directoryPath('ca-dir'),
     })
     .option('cert', {
       type: 'string',

@@ -1,7 +1,8 @@
-import { createReadStream, createWriteStream, existsSync, openSync, readSync, closeSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { convertLogFileToHar } from '../../sinks/har-from-log';
+import { convertLogToHar } from '../../sinks/har-from-log';
 import { looksLikeHar, repairHar } from '../../sinks/har-repair';
+import { logInput, peekStart, sameFile } from '../log-input';
 import { writableFile } from '../start-flags';
 import { UsageError } from '../usage-error';
 
@@ -16,16 +17,6 @@ function harOptions(cli: Argv) {
 }
 
 type HarArgs = Awaited<ReturnType<typeof harOptions>['argv']>;
-
-function firstBytes(file: string): string {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(64);
-    return buf.subarray(0, readSync(fd, buf, 0, 64, 0)).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** A failure to write the HAR (a full disk): named as such, not as a problem with the log. */
 function writeFailure(err: unknown, out: string): Error | undefined {
@@ -42,14 +33,17 @@ export const harCommand: CommandModule<object, HarArgs> = {
     'Export the exchanges of a log as HAR 1.2 (Chrome DevTools, Fiddler), findings in _findings; or repair a --har file left unfinished by a crash',
   builder: (cli) => harOptions(cli) as unknown as Argv<HarArgs>,
   handler: async (args) => {
-    const file = String(args.logfile);
-    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+    const file = logInput(String(args.logfile));
+    // Writing the HAR empties its file first: never the log being read.
+    if (sameFile(file, String(args.out)))
+      throw new UsageError(`--out ${String(args.out)} is the log being read: write the HAR to another file`);
     // Checked (and made) only once there is something to write into it.
     const out = writableFile('out')(args.out)!;
-    if (looksLikeHar(firstBytes(file))) {
+    const { start, input } = await peekStart(createReadStream(file));
+    if (looksLikeHar(start)) {
       let repaired;
       try {
-        repaired = await repairHar(createReadStream(file), createWriteStream(out));
+        repaired = await repairHar(input, createWriteStream(out));
       } catch (err) {
         throw writeFailure(err, out) ?? new UsageError(`${file}: ${(err as Error).message}`);
       }
@@ -59,7 +53,7 @@ export const harCommand: CommandModule<object, HarArgs> = {
       (args as { exitCode?: number }).exitCode = 0;
       return;
     }
-    const result = await convertLogFileToHar(file, out).catch((err: unknown) => {
+    const result = await convertLogToHar(input, createWriteStream(out)).catch((err: unknown) => {
       throw writeFailure(err, out) ?? err;
     });
     const skipped = result.unparsed

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { logInput } from '../log-input';
 import { logFileSource, serveLogFile } from '../../inspector/file-inspector';
 import { DEFAULT_UI_HISTORY } from '../../inspector/session-history';
 import { wholeNumber } from '../start-flags';
@@ -54,8 +54,7 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
   describe: 'Open a saved log in the inspector page (read-only), e.g. from kubectl logs',
   builder: (cli) => inspectOptions(cli) as unknown as Argv<InspectArgs>,
   handler: async (args) => {
-    const file = String(args.logfile);
-    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+    const file = logInput(String(args.logfile));
     const { source, counts } = await logFileSource(file, args['ui-history']);
     let served: Awaited<ReturnType<typeof serveLogFile>>;
     try {

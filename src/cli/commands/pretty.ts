@@ -1,5 +1,6 @@
 import { finished } from 'node:stream/promises';
 import type { Argv, CommandModule } from 'yargs';
+import { stdinLog } from '../log-input';
 import { prettyTo, wantsColour } from '../../sinks/pretty-stream';
 
 function prettyOptions(cli: Argv) {
@@ -26,7 +27,7 @@ export const prettyCommand: CommandModule<object, PrettyArgs> = {
       onlyFindings: args['only-findings'],
       repeatGuidance: args['repeat-guidance'],
     });
-    process.stdin.pipe(view);
+    stdinLog().pipe(view);
     await finished(view);
     (args as { exitCode?: number }).exitCode = 0;
   },

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { logInput } from '../log-input';
 import { reportFromFile } from '../../sinks/report';
 import { formatReport } from '../../sinks/report-format';
-import { UsageError } from '../usage-error';
 
 function reportOptions(cli: Argv) {
   return cli
@@ -21,8 +20,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   describe: 'Summarise a log: exchanges, findings, verdict and next steps',
   builder: (cli) => reportOptions(cli) as unknown as Argv<ReportArgs>,
   handler: async (args) => {
-    const file = String(args.logfile);
-    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+    const file = logInput(String(args.logfile));
     const report = await reportFromFile(file);
     process.stdout.write(formatReport(report, args.format));
     (args as { exitCode?: number }).exitCode = 0;

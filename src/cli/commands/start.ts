@@ -9,6 +9,7 @@ import {
   checkListenHost,
   checkResolveRules,
   checkUpstreamProxy,
+  directoryPath,
   MAX_TIMER_MS,
   proxyCredentials,
   singleString,
@@ -38,6 +39,7 @@ export function startOptions(cli: Argv) {
         type: 'string',
         default: RUN_PROXY_DEFAULTS.caDir,
         describe: 'Where the CA lives (created on first start)',
+        coerce: directoryPath('ca-dir'),
       })
       .option('connection-string', {
         type: 'string',

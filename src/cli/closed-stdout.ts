@@ -1,0 +1,19 @@
+/** Commands whose job is printing a result (not a proxy, a server or a demo that keeps running). */
+const PRINTING_COMMANDS = new Set(['pretty', 'report', 'explain', 'ca', 'check', 'har']);
+
+/**
+ * A reader that stops early (`pretty | head -1`, `explain --all | head`) closes our stdout. For a
+ * command whose job is printing, that ends the job: it exits quietly, as `cat` and `grep` do,
+ * instead of dying on the unhandled EPIPE with a stack trace. Any other stdout error is said once.
+ */
+export function endQuietlyWhenStdoutCloses(argv: readonly string[]): void {
+  const command = argv.find((a) => !a.startsWith('-'));
+  if (!command || !PRINTING_COMMANDS.has(command) || installed) return;
+  installed = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    process.stderr.write(`appinsights-auth-proxy: cannot write to stdout (${err.code ?? err.message})\n`);
+    process.exit(1);
+  });
+}
+let installed = false;

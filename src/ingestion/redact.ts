@@ -79,15 +79,31 @@ const JSON_FIELD = /"((?:[^"\\\n]|\\.){1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
 /** The same, one level down: JSON quoted inside a JSON string (`"message":"{\"refresh_token\": …}"`). */
 const QUOTED_JSON_FIELD = /\\"((?:[^"\\\n]|\\[^"]){1,64}?)\\"(\s*:\s*)\\"((?:[^"\\]|\\[^"])*)\\"/g;
 
+/**
+ * A field whose value the text cuts off (a body captured up to --max-capture-bytes ends inside
+ * it): no closing quote, so JSON_FIELD does not see it; the value runs to the end of the text.
+ */
+const CUT_IKEY_MASK = '-****-****-****-************';
+const CUT_JSON_FIELD = /"((?:[^"\\\n]|\\.){1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*\\?)$/;
+
 function redactJsonFields(text: string): string {
   if (!text.includes('"')) return text;
-  const field = (q: string) => (m: string, name: string, colon: string, value: string) => {
-    if (isIkeyName(name)) return `${q}${name}${q}${colon}${q}${maskIfIkey(value)}${q}`;
-    if (!isSecretName(name) || normalizeName(name) === 'code' || value === REDACTED || value === '') return m;
-    return `${q}${name}${q}${colon}${q}${REDACTED}${q}`;
-  };
-  const out = text.replace(JSON_FIELD, field('"'));
-  return out.includes('\\"') ? out.replace(QUOTED_JSON_FIELD, field('\\"')) : out;
+  const field =
+    (q: string, close = q) =>
+    (m: string, name: string, colon: string, value: string) => {
+      if (isIkeyName(name)) {
+        // A cut key is no whole GUID for maskIfIkey to see: only its first group stays.
+        const masked =
+          close === '' && value.length > 8 ? `${value.slice(0, 8)}${CUT_IKEY_MASK}` : maskIfIkey(value);
+        return `${q}${name}${q}${colon}${q}${masked}${close}`;
+      }
+      if (!isSecretName(name) || normalizeName(name) === 'code' || value === REDACTED || value === '')
+        return m;
+      return `${q}${name}${q}${colon}${q}${REDACTED}${close}`;
+    };
+  let out = text.replace(JSON_FIELD, field('"'));
+  if (out.includes('\\"')) out = out.replace(QUOTED_JSON_FIELD, field('\\"'));
+  return out.replace(CUT_JSON_FIELD, field('"', ''));
 }
 
 /** `api-key: …` as a header quoted inside text (an error message or an SDK log quoting a request). */

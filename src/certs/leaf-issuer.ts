@@ -67,7 +67,8 @@ export class LeafIssuer {
 
   /** A TLS server context for `host`, from the bounded cache (oldest evicted first). */
   contextFor(host: string): tls.SecureContext {
-    const key = host.toLowerCase();
+    // A client may send the fully qualified name (`host.`) as SNI: the leaf names `host`.
+    const key = host.toLowerCase().replace(/\.$/, '');
     const hit = this.cache.get(key);
     if (hit && hit.expires > Date.now() + DAY) {
       // Refresh recency: Map keeps insertion order, so re-inserting makes it the newest.

@@ -27,7 +27,9 @@ export function parseConnectTarget(target: string | undefined): HostPort | undef
   const port = Number(m[2]);
   if (port < 1 || port > 65535) return undefined;
   if (target.startsWith('[') ? isIP(host) !== 6 : !isValidHost(host)) return undefined;
-  return { host, port };
+  // `name.:443` (the fully qualified form, a Kubernetes ndots workaround) is the same host: scope,
+  // leaf, upstream and log all use the name without the dot (a certificate's name has none).
+  return { host: host.endsWith('.') ? host.slice(0, -1) : host, port };
 }
 
 /** host:port as it appears in URLs and logs ([v6]:port for IPv6). */

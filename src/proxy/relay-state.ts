@@ -62,7 +62,9 @@ export class RelayState {
     const req = ctx.clientToProxyRequest;
     this.route = route;
     aimUpstream(ctx.proxyToServerRequestOptions!, route, deps.upstream);
-    // From the request's start to the response head; a plain timer (no AbortController per request).
+    // The upstream's silence until the response head; a plain timer (no AbortController per
+    // request). The client's upload restarts it (refresh() is cheap): a slow upload is not the
+    // upstream's delay, and a stalled one (the upstream stopped reading) still times out.
     this.timer = setTimeout(onUpstreamTimeout, deps.upstream.timeoutMs, this);
     // 'close' comes once per response: on() spares once()'s wrapper.
     ctx.proxyToClientResponse.on('close', () => this.clientClosed());
@@ -73,8 +75,12 @@ export class RelayState {
         deps.capture,
       );
       this.capture = capture;
-      req.on('data', (chunk: Buffer) => capture.requestData(chunk));
-    }
+      req.on('data', (chunk: Buffer) => {
+        this.timer?.refresh();
+        capture.requestData(chunk);
+      });
+    } else req.on('data', () => this.timer?.refresh());
+    req.on('end', () => this.timer?.refresh());
     deps.counters.exchanges += 1;
     // The library builds the upstream request right after this callback, synchronously: a value
     // from the client that http.request() refuses becomes a 400 for this request, not a crash.
@@ -155,6 +161,7 @@ export class RelayState {
 
   private stopTimer(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined; // never refreshed again (a late upload chunk would re-arm it)
   }
 
   /** The client's response closed: finished, or the client went away (then abort upstream). */

@@ -85,7 +85,7 @@ export function startOptions(cli: Argv) {
       .option('upstream-timeout', {
         type: 'string',
         default: RUN_PROXY_DEFAULTS.upstreamTimeout,
-        describe: 'Milliseconds to wait for upstream response headers (504 after)',
+        describe: 'Milliseconds of upstream silence before its response headers (504 after); the upload restarts the wait',
         coerce: wholeNumber('upstream-timeout', 1, MAX_TIMER_MS),
       })
       .option('idle-timeout', {

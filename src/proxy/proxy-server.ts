@@ -14,7 +14,8 @@ import { routeRequest, type RoutingDeps } from './request-routing';
 import type { ProxyServerEvents, ProxyServerOptions } from './proxy-options';
 import { ResolveMap } from './resolve-map';
 import { isSelfAddress } from './self-address';
-import { handleUpgrade, refuseInterceptedUpgrade, type UpgradeContext } from './upgrade-handler';
+import { refuseWhatIsNotRelayed } from './inner-refusals';
+import { handleUpgrade, type UpgradeContext } from './upgrade-handler';
 import { PlainUpstreamAgent, pooledSockets, PRECONNECT_TTL_MS, UpstreamAgent } from './upstream-agent';
 
 export type { ProxyServerEvents, ProxyServerOptions } from './proxy-options';
@@ -134,8 +135,10 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     server.on('upgrade', (req: IncomingMessage, socket: net.Socket, head: Buffer) => {
       handleUpgrade(doors, req, socket, head).catch(() => socket.destroy());
     });
-    this.innerServer.on('upgrade', (req: IncomingMessage, socket: net.Socket) =>
-      refuseInterceptedUpgrade(req, socket, this.tunnels.get(socket), (n) => this.emit('notice', n)),
+    refuseWhatIsNotRelayed(
+      this.innerServer,
+      (s) => this.tunnels.get(s),
+      (n) => this.emit('notice', n),
     );
     server.prependListener('request', (req: IncomingMessage) => this.originalUrls.set(req, req.url));
     const addr = server.address() as net.AddressInfo;

@@ -1,0 +1,44 @@
+import type http from 'node:http';
+import type net from 'node:net';
+import { formatHostPort, type HostPort } from './connect-target';
+import type { Notice } from './relay-state';
+import { answerRaw, refuseInterceptedUpgrade } from './upgrade-handler';
+
+/** Codes that are the client going away, not a request the parser refused. */
+const GONE = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE', 'ERR_HTTP_REQUEST_TIMEOUT']);
+
+/**
+ * What the decrypted side answers itself, each said in a warning line: an upgrade (no WebSocket
+ * is relayed inside an intercepted host: 501), and a request Node's HTTP parser refuses (two
+ * Content-Lengths, Transfer-Encoding with Content-Length, a bad chunk size, headers over 16 KB).
+ * Node answered the latter alone and nothing was logged, so the app got a 400 it could not tell
+ * from the service's; it is answered as Node would, with the parser's reason in the line.
+ */
+export function refuseWhatIsNotRelayed(
+  server: http.Server,
+  where: (socket: net.Socket) => { target: HostPort; client: { address: string } } | undefined,
+  notice: (n: Notice) => void,
+): void {
+  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) =>
+    refuseInterceptedUpgrade(req, socket, where(socket), notice),
+  );
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => {
+    const answered = (socket as net.Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+      ?.headersSent;
+    if (GONE.has(err.code ?? '') || !socket.writable || answered) {
+      socket.destroy();
+      return;
+    }
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const at = where(socket);
+    notice({
+      level: 'warn',
+      msg: `refused a request the proxy could not parse inside an intercepted host (${status.slice(0, 3)}: ${err.code ?? 'malformed'})`,
+      target: at ? formatHostPort(at.target) : undefined,
+      client: at?.client.address,
+      error: err.code ?? err.message,
+    });
+    answerRaw(socket, status, `the request could not be parsed as HTTP/1.1 (${err.code ?? 'malformed'})`);
+  });
+}

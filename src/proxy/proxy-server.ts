@@ -14,7 +14,7 @@ import { routeRequest, type RoutingDeps } from './request-routing';
 import type { ProxyServerEvents, ProxyServerOptions } from './proxy-options';
 import { ResolveMap } from './resolve-map';
 import { isSelfAddress } from './self-address';
-import { refuseWhatIsNotRelayed } from './inner-refusals';
+import { configureInnerServer } from './inner-server';
 import { handleUpgrade, type UpgradeContext } from './upgrade-handler';
 import { PlainUpstreamAgent, pooledSockets, PRECONNECT_TTL_MS, UpstreamAgent } from './upstream-agent';
 
@@ -103,9 +103,8 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     mitm.onResponse((ctx, cb) => this.stateOf(ctx).responseArrived(cb));
     mitm.onResponseHeaders((ctx, cb) => this.stateOf(ctx).responseHeaders(cb));
     this.innerServer.on('request', (req, res) => mitm._onHttpServerRequest(true, req, res));
-    this.innerServer.keepAliveTimeout = this.options.idleTimeoutMs;
-    // A decrypted connection that goes quiet (no request, or none after the last) is closed.
-    this.innerServer.timeout = this.options.idleTimeoutMs;
+    const where = (socket: net.Socket) => this.tunnels.get(socket);
+    configureInnerServer(this.innerServer, this.options.idleTimeoutMs, where, (n) => this.emit('notice', n));
 
     await new Promise<void>((resolve, reject) => {
       mitm.listen(
@@ -135,11 +134,6 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     server.on('upgrade', (req: IncomingMessage, socket: net.Socket, head: Buffer) => {
       handleUpgrade(doors, req, socket, head).catch(() => socket.destroy());
     });
-    refuseWhatIsNotRelayed(
-      this.innerServer,
-      (s) => this.tunnels.get(s),
-      (n) => this.emit('notice', n),
-    );
     server.prependListener('request', (req: IncomingMessage) => this.originalUrls.set(req, req.url));
     const addr = server.address() as net.AddressInfo;
     this.address = { host: this.options.host, port: addr.port };

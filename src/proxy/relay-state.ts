@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type net from 'node:net';
 import type { ErrorCallback, IContext } from 'http-mitm-proxy';
 import type { Scope } from '../model/exchange';
@@ -17,6 +17,7 @@ import {
   isClientSideError,
   type UpstreamDeps,
   upstreamFailure,
+  upstreamStalled,
 } from './upstream-call';
 
 export type Notice = { level: 'debug' | 'info' | 'warn' | 'error'; msg: string; [k: string]: unknown };
@@ -31,6 +32,13 @@ export interface RelayDeps {
   readonly upstreamProxy?: URL;
   readonly counters: { exchanges: number };
   notice(n: Notice): void;
+}
+
+/** Each response's relay state, for the decrypted side's idle timeout (inner-server.ts). */
+const STATES = new WeakMap<ServerResponse, RelayState>();
+
+export function relayStateOf(res: ServerResponse): RelayState | undefined {
+  return STATES.get(res);
 }
 
 function onUpstreamTimeout(state: RelayState): void {
@@ -49,6 +57,7 @@ export class RelayState {
   private capture?: ExchangeCapture;
   private timer?: NodeJS.Timeout;
   private timedOut = false;
+  private stalledMs?: number;
   private aborted = false;
 
   constructor(
@@ -61,6 +70,7 @@ export class RelayState {
     const { ctx, deps } = this;
     const req = ctx.clientToProxyRequest;
     this.route = route;
+    STATES.set(ctx.proxyToClientResponse, this);
     aimUpstream(ctx.proxyToServerRequestOptions!, route, deps.upstream);
     // The upstream's silence until the response head; a plain timer (no AbortController per
     // request). The client's upload restarts it (refresh() is cheap): a slow upload is not the
@@ -154,6 +164,12 @@ export class RelayState {
     };
   }
 
+  /** The client's connection went quiet this long while the upstream's answer was under way. */
+  upstreamStalled(ms: number): void {
+    this.stalledMs = ms;
+    this.ctx.proxyToServerRequest?.destroy(new Error('upstream stalled'));
+  }
+
   upstreamTimedOut(): void {
     this.timedOut = true;
     this.ctx.proxyToServerRequest?.destroy(new Error('upstream timeout'));
@@ -225,7 +241,10 @@ export class RelayState {
       ctx.proxyToServerRequest?.destroy();
       return;
     }
-    const failure = upstreamFailure(err, this.timedOut, this.deps.upstream.timeoutMs);
+    const failure =
+      this.stalledMs === undefined
+        ? upstreamFailure(err, this.timedOut, this.deps.upstream.timeoutMs)
+        : upstreamStalled(this.stalledMs);
     this.capture?.failed(exchangeErrorOf(failure));
     answerUpstreamFailure(ctx.proxyToClientResponse, failure);
     ctx.proxyToServerRequest?.destroy();

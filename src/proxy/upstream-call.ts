@@ -64,6 +64,16 @@ export function upstreamFailure(err: Error, timedOut: boolean, timeoutMs: number
   return classifyUpstreamError(err as NodeJS.ErrnoException);
 }
 
+/** The upstream went quiet in the middle of its answer for the whole idle time (--idle-timeout). */
+export function upstreamStalled(ms: number): UpstreamFailure {
+  return {
+    kind: 'UPSTREAM_TIMEOUT',
+    message: `the upstream sent nothing for ${ms} ms in the middle of its answer (--idle-timeout)`,
+    code: 'UPSTREAM_STALLED',
+    status: 504,
+  };
+}
+
 /** The exchange's error, without the answer's status. */
 export function exchangeErrorOf(failure: UpstreamFailure): ExchangeError {
   const { status: _status, ...error } = failure;

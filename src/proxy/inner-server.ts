@@ -1,24 +1,39 @@
 import type http from 'node:http';
 import type net from 'node:net';
 import { formatHostPort, type HostPort } from './connect-target';
-import type { Notice } from './relay-state';
+import { type Notice, relayStateOf } from './relay-state';
 import { answerRaw, refuseInterceptedUpgrade } from './upgrade-handler';
 
 /** Codes that are the client going away, not a request the parser refused. */
 const GONE = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE', 'ERR_HTTP_REQUEST_TIMEOUT']);
 
 /**
- * What the decrypted side answers itself, each said in a warning line: an upgrade (no WebSocket
- * is relayed inside an intercepted host: 501), and a request Node's HTTP parser refuses (two
- * Content-Lengths, Transfer-Encoding with Content-Length, a bad chunk size, headers over 16 KB).
- * Node answered the latter alone and nothing was logged, so the app got a 400 it could not tell
- * from the service's; it is answered as Node would, with the parser's reason in the line.
+ * The decrypted side's own rules, each said in a warning line where it answers:
+ *  - a connection quiet for --idle-timeout is closed, unless an exchange is under way on it: then
+ *    a client not reading its answer is closed, a wait for the response head is the upstream
+ *    timeout's to end, and an answer the upstream stopped sending is the upstream's failure (it was
+ *    logged as the client's abort);
+ *  - an upgrade is refused (501: no WebSocket is relayed inside an intercepted host);
+ *  - a request Node's HTTP parser refuses (two Content-Lengths, Transfer-Encoding with
+ *    Content-Length, a bad chunk size, headers over 16 KB) is answered as Node would; Node used
+ *    to answer it alone and nothing was logged, so the app got a 400 it could not tell from the
+ *    service's.
  */
-export function refuseWhatIsNotRelayed(
+export function configureInnerServer(
   server: http.Server,
+  idleTimeoutMs: number,
   where: (socket: net.Socket) => { target: HostPort; client: { address: string } } | undefined,
   notice: (n: Notice) => void,
 ): void {
+  server.keepAliveTimeout = idleTimeoutMs;
+  server.timeout = idleTimeoutMs;
+  server.on('timeout', (socket: net.Socket) => {
+    const res = (socket as net.Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
+    const state = res && !res.writableFinished ? relayStateOf(res) : undefined;
+    if (!state || !res || res.writableNeedDrain) socket.destroy();
+    else if (res.headersSent) state.upstreamStalled(idleTimeoutMs);
+    // else: waiting for the response head, which --upstream-timeout bounds
+  });
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) =>
     refuseInterceptedUpgrade(req, socket, where(socket), notice),
   );

@@ -85,7 +85,8 @@ export function startOptions(cli: Argv) {
       .option('upstream-timeout', {
         type: 'string',
         default: RUN_PROXY_DEFAULTS.upstreamTimeout,
-        describe: 'Milliseconds of upstream silence before its response headers (504 after); the upload restarts the wait',
+        describe:
+          'Milliseconds of upstream silence before its response headers (504 after); the upload restarts the wait',
         coerce: wholeNumber('upstream-timeout', 1, MAX_TIMER_MS),
       })
       .option('idle-timeout', {

@@ -1,6 +1,7 @@
 import { CLOUDS } from '../ingestion/clouds';
 import type { CertificateAuthority } from './ca';
 import { isPermittedByConstraints } from './name-constraints';
+import { shellWord } from '../model/shell-word';
 
 /**
  * What a new CA may vouch for by default: every cloud's Azure Monitor ingestion, live-metrics and
@@ -30,7 +31,7 @@ export function hostsOutsideConstraints(ca: CertificateAuthority, hosts: string[
 /** The message for a start that needs a host outside the CA's constraints: what and how to fix. */
 export function outsideConstraintsMessage(ca: CertificateAuthority, outside: string[], wanted: string[]): string {
   const intercepts = [...new Set(wanted.map(asDomain))].filter((h) => !defaultPermittedDomains().includes(h));
-  const flags = [`--ca-dir ${ca.dir}`, ...intercepts.map((h) => `--intercept ${h}`)].join(' ');
+  const flags = [`--ca-dir ${shellWord(ca.dir)}`, ...intercepts.map((h) => `--intercept ${h}`)].join(' ');
   return [
     `the CA at ${ca.certPath} is name-constrained and cannot vouch for ${outside.join(', ')}:`,
     'every client would reject the certificate the proxy makes for it.',

@@ -10,6 +10,7 @@ import { nameConstraintsExtension } from './name-constraints';
 import { positiveSerialHex } from './serial';
 import { UsageError } from '../model/usage-error';
 import { caDirError, checkKeyMode, type CaWarning } from './ca-files';
+import { shellWord } from '../model/shell-word';
 
 /** The proxy's certificate authority, as loaded from (or written to) the CA directory. */
 export interface CertificateAuthority {
@@ -246,7 +247,7 @@ function spki(key: ReturnType<typeof createPublicKey>): string {
 }
 
 const RECREATE = (dir: string) =>
-  `re-create the CA with: appinsights-auth-proxy ca init --force --ca-dir ${dir} (then make your clients trust the new ca.pem)`;
+  `re-create the CA with: appinsights-auth-proxy ca init --force --ca-dir ${shellWord(dir)} (then make your clients trust the new ca.pem)`;
 
 /** Parses and cross-checks the CA files: a bad file or a key of another certificate is refused. */
 function checkedAuthority(dir: string, certPem: string, keyPem: string, signerCertPem?: string): CertificateAuthority {

@@ -1,5 +1,7 @@
 /** Copy-paste set-up instructions per runtime, with this machine's real paths filled in. */
 
+import { shellQuote } from '../model/shell-word';
+
 export const RUNTIMES = ['java', 'node', 'python', 'dotnet', 'curl'] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
@@ -19,7 +21,7 @@ export interface SetupContext {
 /** Hosts a JVM must reach directly: Azure IMDS (managed identity) and the JVM's usual local bypass. */
 export const JAVA_NON_PROXY_HOSTS = '169.254.169.254|localhost|127.*|[::1]';
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const q = shellQuote;
 
 function proxyUrl(ctx: SetupContext): string {
   const auth = ctx.proxyAuth ? `${ctx.proxyAuth.split(':').map(encodeURIComponent).join(':')}@` : '';

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { setupInstructions } from '../certs/setup-instructions';
 import { TRUSTSTORE_FILE } from '../certs/truststore';
 import { DEFAULT_APP, DEFAULT_TENANT_ID, startFakeServices, type FakeServices } from '../fake';
+import { shellQuote } from '../model/shell-word';
 
 /**
  * `start --rehearse`: the local fake of an Entra-only Application Insights resource (and its Entra
@@ -52,7 +53,7 @@ export interface RehearsalTextOptions {
   fakePort: number;
 }
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const q = shellQuote;
 
 /** What the app needs, printed once the proxy and the fake are up: shell lines, run as printed. */
 export function rehearsalInstructions(o: RehearsalTextOptions): string {

@@ -1,4 +1,5 @@
 import type { Exchange } from '../model/exchange';
+import { shellQuote } from '../model/shell-word';
 
 /**
  * "Copy as curl" for one recorded request. The token never reached the record, so the command
@@ -21,11 +22,6 @@ const SKIPPED = new Set([
   'authorization',
   'content-encoding',
 ]);
-
-/** POSIX shell single quotes: nothing inside is expanded. */
-export function shellQuote(text: string): string {
-  return `'${String(text).replace(/'/g, `'\\''`)}'`;
-}
 
 export function curlCommand(exchange: Exchange): string {
   const { request } = exchange;

@@ -21,6 +21,7 @@ import { UsageError } from '../usage-error';
 import { selfCommand } from '../self-command';
 import { directoryPath, wholeNumber } from '../start-flags';
 import { sameFile } from '../log-input';
+import { shellWord } from '../../model/shell-word';
 
 /**
  * yargs reports a bad choice to main's fail() yet still runs the handler; re-checking here turns
@@ -103,7 +104,7 @@ async function existingCa(caDir: string): Promise<CertificateAuthority> {
   const ca = await loadCa(dir, warnOnStderr);
   if (!ca)
     throw new UsageError(
-      `no CA in ${dir} yet: run "appinsights-auth-proxy ca init --ca-dir ${dir}" (or start the proxy once)`,
+      `no CA in ${dir} yet: run "appinsights-auth-proxy ca init --ca-dir ${shellWord(dir)}" (or start the proxy once)`,
     );
   return ca;
 }
@@ -237,7 +238,7 @@ const setupCommand: CommandModule<object, any> = {
     print(
       ca
         ? text
-        : `# No CA in ${caDir} yet: start the proxy once, or run: appinsights-auth-proxy ca init --ca-dir ${caDir}\n${text}`,
+        : `# No CA in ${caDir} yet: start the proxy once, or run: appinsights-auth-proxy ca init --ca-dir ${shellWord(caDir)}\n${text}`,
     );
   },
 };

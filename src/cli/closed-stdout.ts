@@ -1,5 +1,6 @@
 /** Commands whose job is printing a result (not a proxy, a server or a demo that keeps running). */
 const PRINTING_COMMANDS = new Set(['pretty', 'report', 'explain', 'ca', 'check', 'har']);
+let installed = false;
 
 /**
  * A reader that stops early (`pretty | head -1`, `explain --all | head`) closes our stdout. For a
@@ -16,4 +17,3 @@ export function endQuietlyWhenStdoutCloses(argv: readonly string[]): void {
     process.exit(1);
   });
 }
-let installed = false;

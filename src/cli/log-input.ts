@@ -1,6 +1,5 @@
 import { fstatSync, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { Readable as ReadableStream } from 'node:stream';
+import { Readable } from 'node:stream';
 import { UsageError } from './usage-error';
 
 /** The log a command reads (`report`, `har`, `inspect`): a file, a pipe or /dev/stdin, not a directory. */
@@ -44,7 +43,7 @@ export function sameFile(a: string, b: string): boolean {
 export async function peekStart(input: Readable, bytes = 64): Promise<{ start: string; input: Readable }> {
   const chunks = input[Symbol.asyncIterator]();
   const first = await chunks.next();
-  if (first.done) return { start: '', input: ReadableStream.from([], { objectMode: false }) };
+  if (first.done) return { start: '', input: Readable.from([], { objectMode: false }) };
   const head = first.value as Buffer;
   async function* again(): AsyncGenerator<Buffer> {
     yield head;
@@ -52,6 +51,6 @@ export async function peekStart(input: Readable, bytes = 64): Promise<{ start: s
   }
   return {
     start: head.subarray(0, bytes).toString('utf8'),
-    input: ReadableStream.from(again(), { objectMode: false }),
+    input: Readable.from(again(), { objectMode: false }),
   };
 }

@@ -120,8 +120,8 @@ export class ReportBuilder {
     try {
       this.addRecord(parsed as Json);
     } catch {
-      // JSON of a shape no log line has (`"findings":[null]`, a host that is an object without a
-      // string form…): counted as not parsed, never fatal to the report.
+      // JSON of a shape no log line has (a host that is an object without a string form…):
+      // counted as not parsed, never fatal to the report.
       Object.assign(this.counts, before);
       this.addUnparsed(text, lineNumber);
     }

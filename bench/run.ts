@@ -95,14 +95,7 @@ const healthy = (pattern: 'ka' | 'new', body: 'small' | 'large', concurrency: nu
   configs: FLOOR_CELL(pattern, concurrency) ? CONFIGS : CONFIGS.filter((k) => k !== 'node-floor'),
 });
 /** The second generator compares proxies: direct access and the no-keep-alive library add nothing there. */
-const RAW_CONFIGS = [
-  'tunnel',
-  'bare-mitm-ka',
-  'mitmdump',
-  'proxy',
-  'proxy-noanalysis',
-  'node-floor',
-] as const;
+const RAW_CONFIGS = CONFIGS.filter((k) => k !== 'direct' && k !== 'bare-mitm');
 // New-connection cells run at c16 only (no target reads c1 there): the run stays within its budget.
 export const CELLS: readonly CellSpec[] = [
   healthy('ka', 'small', 1),

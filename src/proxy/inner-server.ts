@@ -8,16 +8,17 @@ import { answerRaw, refuseInterceptedUpgrade } from './upgrade-handler';
 const GONE = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE', 'ERR_HTTP_REQUEST_TIMEOUT']);
 
 /**
- * The decrypted side's own rules, each said in a warning line where it answers:
+ * The decrypted side's own rules:
  *  - a connection quiet for --idle-timeout is closed, unless an exchange is under way on it: then
  *    a client not reading its answer is closed, a wait for the response head is the upstream
  *    timeout's to end, and an answer the upstream stopped sending is the upstream's failure (it was
  *    logged as the client's abort);
- *  - an upgrade is refused (501: no WebSocket is relayed inside an intercepted host);
+ *  - an upgrade is refused (501: no WebSocket is relayed inside an intercepted host), with a
+ *    warning line;
  *  - a request Node's HTTP parser refuses (two Content-Lengths, Transfer-Encoding with
- *    Content-Length, a bad chunk size, headers over 16 KB) is answered as Node would; Node used
- *    to answer it alone and nothing was logged, so the app got a 400 it could not tell from the
- *    service's.
+ *    Content-Length, a bad chunk size, headers over 16 KB) is answered as Node would, with a
+ *    warning line giving the parser's code; Node used to answer it alone and nothing was logged,
+ *    so the app got a 400 it could not tell from the service's.
  */
 export function configureInnerServer(
   server: http.Server,

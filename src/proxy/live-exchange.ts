@@ -1,7 +1,9 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { ExchangeError, Scope } from '../model/exchange';
 import type { BodyTap } from './body-tap';
-import type { HostPort } from './connect-target';
+import { formatHostPort, type HostPort } from './connect-target';
+import type { Route } from './request-routing';
+import type { ResolveMap } from './resolve-map';
 
 /** What is known of an exchange when its request head arrives (or its TLS handshake begins). */
 export interface LiveOpening {
@@ -86,4 +88,28 @@ const prefix = Math.floor(Math.random() * 36 ** 4)
 export function nextExchangeId(): string {
   counter += 1;
   return `${prefix}-${counter.toString(36).padStart(5, '0')}`;
+}
+
+/** What the capture notes when a relayed request's head arrives. */
+export function requestOpening(
+  route: Route,
+  scope: Scope,
+  req: IncomingMessage,
+  deps: { upstreamProxy?: URL; resolve: ResolveMap },
+): LiveOpening {
+  const { target } = route;
+  return {
+    client: route.tunnel?.client ?? { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort },
+    connect: route.tunnel?.connect,
+    scope,
+    method: req.method ?? 'GET',
+    scheme: route.scheme,
+    target,
+    path: route.path,
+    httpVersion: req.httpVersion,
+    requestHeaders: req.headers,
+    upstream: deps.upstreamProxy
+      ? { address: formatHostPort(target), viaProxy: deps.upstreamProxy.host }
+      : { address: formatHostPort(deps.resolve.lookup(target.host, target.port)) },
+  };
 }

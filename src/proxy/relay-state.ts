@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type net from 'node:net';
 import type { ErrorCallback, IContext } from 'http-mitm-proxy';
-import type { Scope } from '../model/exchange';
 import { formatHostPort } from './connect-target';
 import { stripHopByHop } from './hop-by-hop';
 import { type CaptureDeps, ExchangeCapture } from './exchange-capture';
 import { type DestinationPolicy, refusedDestination } from './exposure';
-import { type LiveOpening, nextExchangeId } from './live-exchange';
+import { nextExchangeId, requestOpening } from './live-exchange';
 import { dropUnwritableHeaders, printable, safeReasonPhrase } from './peer-values';
 import type { ResolveMap } from './resolve-map';
 import type { Route } from './request-routing';
@@ -81,7 +80,7 @@ export class RelayState {
     if (route.scope && deps.capture) {
       const capture = new ExchangeCapture(
         nextExchangeId(),
-        this.openingOf(route, route.scope, req),
+        requestOpening(route, route.scope, req, deps),
         deps.capture,
       );
       this.capture = capture;
@@ -139,29 +138,6 @@ export class RelayState {
       },
       (err: Error) => cb(err),
     );
-  }
-
-  /** What the capture notes when the request head arrives. */
-  private openingOf(route: Route, scope: Scope, req: IncomingMessage): LiveOpening {
-    const { target } = route;
-    const { upstreamProxy } = this.deps;
-    return {
-      client: route.tunnel?.client ?? {
-        address: req.socket.remoteAddress ?? '',
-        port: req.socket.remotePort,
-      },
-      connect: route.tunnel?.connect,
-      scope,
-      method: req.method ?? 'GET',
-      scheme: route.scheme,
-      target,
-      path: route.path,
-      httpVersion: req.httpVersion,
-      requestHeaders: req.headers,
-      upstream: upstreamProxy
-        ? { address: formatHostPort(target), viaProxy: upstreamProxy.host }
-        : { address: formatHostPort(this.deps.resolve.lookup(target.host, target.port)) },
-    };
   }
 
   /** The client's connection went quiet this long while the upstream's answer was under way. */
@@ -239,6 +215,17 @@ export class RelayState {
       this.aborted = true;
       this.capture?.clientAborted();
       ctx.proxyToServerRequest?.destroy();
+      return;
+    }
+    // Bytes after a complete answer (junk on the connection): the answer is whole and is relayed,
+    // as a direct client would take it; the connection is dropped, and the log says why.
+    if (ctx.serverToProxyResponse?.complete && !this.timedOut && this.stalledMs === undefined) {
+      this.deps.notice({
+        level: 'warn',
+        msg: 'upstream sent bytes after a complete response; the response was relayed, the bytes dropped',
+        upstream: formatHostPort(this.route?.target ?? { host: '?', port: 0 }),
+        error: printable(err.message),
+      });
       return;
     }
     const failure =

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type net from 'node:net';
 import { formatHostPort, type HostPort } from './connect-target';
-import { type Notice, relayStateOf } from './relay-state';
+import type { Notice, RelayState } from './relay-state';
 import { answerRaw, refuseInterceptedUpgrade } from './upgrade-handler';
 
 /** Codes that are the client going away, not a request the parser refused. */
@@ -23,14 +23,18 @@ const GONE = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE', 'ERR_HTTP_
 export function configureInnerServer(
   server: http.Server,
   idleTimeoutMs: number,
-  where: (socket: net.Socket) => { target: HostPort; client: { address: string } } | undefined,
-  notice: (n: Notice) => void,
+  proxy: {
+    where(socket: net.Socket): { target: HostPort; client: { address: string } } | undefined;
+    stateOf(res: http.ServerResponse): RelayState | undefined;
+    notice(n: Notice): void;
+  },
 ): void {
+  const { where, stateOf, notice } = proxy;
   server.keepAliveTimeout = idleTimeoutMs;
   server.timeout = idleTimeoutMs;
   server.on('timeout', (socket: net.Socket) => {
     const res = (socket as net.Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
-    const state = res && !res.writableFinished ? relayStateOf(res) : undefined;
+    const state = res && !res.writableFinished ? stateOf(res) : undefined;
     if (!state || !res || res.writableNeedDrain) socket.destroy();
     else if (res.headersSent) state.upstreamStalled(idleTimeoutMs);
     // else: waiting for the response head, which --upstream-timeout bounds

@@ -30,8 +30,8 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
   private readonly mitm = new MitmProxy();
   private readonly innerServer = http.createServer();
   private readonly tunnels = new WeakMap<net.Socket, TunnelInfo>();
-  /** Each request's one state object, keyed by the library's context for its hooks. */
-  private readonly relays = new WeakMap<IContext, RelayState>();
+  /** Each request's one state, by its client response: the hooks (ctx) and idle sockets reach it. */
+  private readonly relays = new WeakMap<ServerResponse, RelayState>();
   /** The request target as sent: the library rewrites absolute-form URLs before our hooks. */
   private readonly originalUrls = new WeakMap<IncomingMessage, string | undefined>();
   private readonly sockets = new Set<net.Socket>();
@@ -103,8 +103,11 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     mitm.onResponse((ctx, cb) => this.stateOf(ctx).responseArrived(cb));
     mitm.onResponseHeaders((ctx, cb) => this.stateOf(ctx).responseHeaders(cb));
     this.innerServer.on('request', (req, res) => mitm._onHttpServerRequest(true, req, res));
-    const where = (socket: net.Socket) => this.tunnels.get(socket);
-    configureInnerServer(this.innerServer, this.options.idleTimeoutMs, where, (n) => this.emit('notice', n));
+    configureInnerServer(this.innerServer, this.options.idleTimeoutMs, {
+      where: (socket) => this.tunnels.get(socket),
+      stateOf: (res) => this.relays.get(res),
+      notice: (n) => this.emit('notice', n),
+    });
 
     await new Promise<void>((resolve, reject) => {
       mitm.listen(
@@ -198,10 +201,10 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
 
   /** The request's one state object, made on its first hook (onRequest, or an early error). */
   private stateOf(ctx: IContext): RelayState {
-    let state = this.relays.get(ctx);
+    let state = this.relays.get(ctx.proxyToClientResponse);
     if (!state) {
       state = new RelayState(ctx, this.relayDeps);
-      this.relays.set(ctx, state);
+      this.relays.set(ctx.proxyToClientResponse, state);
     }
     return state;
   }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type net from 'node:net';
 import type { ErrorCallback, IContext } from 'http-mitm-proxy';
 import { formatHostPort } from './connect-target';
@@ -33,13 +33,6 @@ export interface RelayDeps {
   notice(n: Notice): void;
 }
 
-/** Each response's relay state, for the decrypted side's idle timeout (inner-server.ts). */
-const STATES = new WeakMap<ServerResponse, RelayState>();
-
-export function relayStateOf(res: ServerResponse): RelayState | undefined {
-  return STATES.get(res);
-}
-
 function onUpstreamTimeout(state: RelayState): void {
   state.upstreamTimedOut();
 }
@@ -69,7 +62,6 @@ export class RelayState {
     const { ctx, deps } = this;
     const req = ctx.clientToProxyRequest;
     this.route = route;
-    STATES.set(ctx.proxyToClientResponse, this);
     aimUpstream(ctx.proxyToServerRequestOptions!, route, deps.upstream);
     // The upstream's silence until the response head; a plain timer (no AbortController per
     // request). The client's upload restarts it (refresh() is cheap): a slow upload is not the

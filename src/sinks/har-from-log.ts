@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { TextOutput } from './text-output';
 import { HarText } from './har';
 import { expandGuidance } from '../diagnosis/guidance-ref';
+import { type LoggedExchangeLine, parseLogLine } from '../model/log-line';
 
 export interface HarConversion {
   entries: number;
@@ -13,6 +14,15 @@ export interface HarConversion {
 }
 
 const MAX_LISTED = 20;
+
+/** The entry's text, or undefined for a shape none can be made of even so (a response that is a string…). */
+function entryOf(har: HarText, line: LoggedExchangeLine): string | undefined {
+  try {
+    return har.entry(expandGuidance(line));
+  } catch {
+    return undefined;
+  }
+}
 
 /** Streams the exchange lines of a JSON log into a HAR document; other lines are skipped. */
 export async function convertLogToHar(input: Readable, out: Writable): Promise<HarConversion> {
@@ -24,15 +34,17 @@ export async function convertLogToHar(input: Readable, out: Writable): Promise<H
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     n += 1;
     if (!text.trim()) continue;
-    let entry: string | undefined;
-    try {
-      const line = expandGuidance(JSON.parse(text));
-      if (line?.traffic?.state === 'fired' && Array.isArray(line.findings)) har.traffic(line.findings);
-      if (!line || typeof line !== 'object' || !line.exchange?.request) continue;
-      entry = har.entry(line);
-    } catch {
-      // Not JSON, or an exchange line of a shape no HAR entry can be made of (a hand edit,
-      // another tool's log): counted and listed, and every other line still converted.
+    // The one reader of a log line fills what an old or hand-edited exchange line lacks.
+    const parsed = parseLogLine(text);
+    if (parsed.kind === 'other') {
+      const { traffic, findings } = expandGuidance(parsed.record) as { traffic?: any; findings?: unknown };
+      if (traffic?.state === 'fired' && Array.isArray(findings)) har.traffic(findings);
+      continue;
+    }
+    const entry = parsed.kind === 'exchange' ? entryOf(har, parsed.line) : undefined;
+    if (entry === undefined) {
+      // Not JSON, or an exchange line no entry can be made of: counted and listed, and every
+      // other line still converted.
       result.unparsed += 1;
       if (result.unparsedLines.length < MAX_LISTED) result.unparsedLines.push(n);
       continue;

@@ -130,7 +130,7 @@ describe('logs this proxy did not write', () => {
       },
     };
     const lines = [
-      { exchange: { request: { method: 'GET', host: 'h', url: 'https://h/' } } }, // no body, no timings
+      { exchange: { request: { method: 'GET', url: 'https://h/' } } }, // no request line (no host)
       { exchange: { ...good.exchange, response: 'oops' } },
       { exchange: { ...good.exchange, upstream: { address: 5 } } },
       good,
@@ -144,6 +144,18 @@ describe('logs this proxy did not write', () => {
     const har = JSON.parse(readFileSync(out, 'utf8'));
     expect(har.log.entries).toHaveLength(1);
     expect(har.log.comment).toBe('log lines that could not be parsed: 3 (line 1, 2, 3)');
+  });
+
+  it('an old line without body or timings is filled in and converted, as the other readers do', () => {
+    const input = path.join(tmp.dir, 'old.log');
+    writeFileSync(
+      input,
+      `${JSON.stringify({ exchange: { request: { method: 'GET', host: 'h', url: 'https://h/' } } })}\n`,
+    );
+    const out = path.join(tmp.dir, 'old.har');
+    const r = run(['har', input, '--out', out]);
+    expect(r.err).toBe(`har: 1 exchanges written to ${out}\n`);
+    expect(JSON.parse(readFileSync(out, 'utf8')).log.entries[0].request.bodySize).toBe(0);
   });
 
   it('report counts odd findings and iKeys without stopping (findings [null], iKeys 5, a host with no string form)', () => {
@@ -176,7 +188,8 @@ describe('logs this proxy did not write', () => {
     };
     const out = path.join(tmp.dir, 'from-pipe.har');
     const r = run(['har', fifo('har.pipe'), '--out', out]);
-    expect(r.err).toBe(`har: 1 exchanges written to ${out}; 1 line could not be parsed\n`);
+    // Both exchange lines: the one without body or timings is filled in by the log-line reader.
+    expect(r.err).toBe(`har: 2 exchanges written to ${out}\n`);
     expect(r.code).toBe(0);
     const { source, counts } = await logFileSource(fifo('inspect.pipe'));
     expect(counts.lines).toBe(3);

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
-import { parseLogLine } from '../model/log-line';
+import { logLineOf, type ParsedLogLine } from '../model/log-line';
 import { redactForOutput } from '../ingestion/redact-output';
 import { ReportBuilder } from '../sinks/report';
 import { type InspectorSource, inspectorRoute, snapshotOf } from './inspector-route';
@@ -34,10 +34,14 @@ export async function logFileSource(
   });
   let lineNumber = 0;
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-    builder.addText(text, ++lineNumber);
+    lineNumber += 1;
     if (!text.trim()) continue;
     counts.lines += 1;
-    const parsed = parseLogLine(text);
+    // Parsed once for both: the report reads the line as written, then the reader fills it in.
+    const value = jsonOf(text);
+    builder.addParsed(value, text, lineNumber);
+    const parsed: ParsedLogLine =
+      value === undefined ? { kind: 'unparsed', reason: 'not JSON' } : logLineOf(value);
     if (parsed.kind === 'exchange') {
       try {
         // A log may come from anywhere (an older version, another tool, a hand edit): the page
@@ -60,6 +64,14 @@ export async function logFileSource(
     feed: new SessionFeed({ snapshot: () => snapshotOf(source), extras: () => undefined }),
   };
   return { source, counts };
+}
+
+function jsonOf(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `inspect`'s own small web server: the page and its data, nothing else. */

@@ -86,6 +86,11 @@ export function parseLogLine(text: string): ParsedLogLine {
   } catch (err) {
     return { kind: 'unparsed', reason: (err as Error).message };
   }
+  return logLineOf(value);
+}
+
+/** parseLogLine for a line already parsed as JSON (fills what it lacks in place). */
+export function logLineOf(value: unknown): ParsedLogLine {
   if (!isRecord(value)) return { kind: 'unparsed', reason: 'not a JSON object' };
   const exchange = value.exchange;
   if (!isRecord(exchange)) return { kind: 'other', record: value };

@@ -112,6 +112,11 @@ export class ReportBuilder {
     } catch {
       parsed = undefined;
     }
+    this.addParsed(parsed, text, lineNumber);
+  }
+
+  /** A line its reader has parsed already (undefined: not JSON); `text` is quoted if unparsed. */
+  addParsed(parsed: unknown, text: string, lineNumber: number): void {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       this.addUnparsed(text, lineNumber);
       return;

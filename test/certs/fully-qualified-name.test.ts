@@ -1,9 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { httpsViaProxy } from '../helpers/proxy-client';
-import { startTestProxy } from '../helpers/proxy-harness';
-import { tempDir } from '../helpers/tmp';
-import { startUpstream } from '../helpers/upstream';
+import { startProxiedUpstream } from '../helpers/proxied-upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 
@@ -14,11 +10,7 @@ const HOST = 'westus-0.in.applicationinsights.azure.com';
  */
 describe('a host name with a trailing dot', () => {
   it('is intercepted with a leaf the CA may issue, relayed, and logged under its plain name', async () => {
-    const upstream = await startUpstream([HOST]);
-    const tmp = tempDir('aiproxy-fqdn-');
-    const ca = path.join(tmp.dir, 'up.pem');
-    writeFileSync(ca, upstream.caPem);
-    const proxy = await startTestProxy({ resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`], upstreamCa: [ca] });
+    const { proxy, close } = await startProxiedUpstream(HOST);
     try {
       const reply = await httpsViaProxy({
         proxyPort: proxy.port,
@@ -34,9 +26,7 @@ describe('a host name with a trailing dot', () => {
       expect(line.exchange.request.host).toBe(HOST);
       expect(line.findings.map((f: { id: string }) => f.id)).not.toContain('CLIENT_DOES_NOT_TRUST_PROXY_CA');
     } finally {
-      await proxy.close();
-      await upstream.close();
-      tmp.cleanup();
+      await close();
     }
   });
 });

@@ -1,10 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { redactText } from '../../src/ingestion/redact';
 import { httpsViaProxy } from '../helpers/proxy-client';
-import { startTestProxy } from '../helpers/proxy-harness';
-import { tempDir } from '../helpers/tmp';
-import { startUpstream } from '../helpers/upstream';
+import { startProxiedUpstream } from '../helpers/proxied-upstream';
 
 /**
  * A body is captured up to --max-capture-bytes, so the log may hold JSON cut anywhere, also
@@ -36,20 +32,14 @@ describe('bodies cut inside a secret', () => {
 
   it('through the proxy with a small --max-capture-bytes, the log holds no piece of it', async () => {
     const host = 'login.microsoftonline.com';
-    const upstream = await startUpstream([host]);
-    const tmp = tempDir('aiproxy-cut-');
-    const ca = path.join(tmp.dir, 'up.pem');
-    writeFileSync(ca, upstream.caPem);
+    const { proxy, upstream, close } = await startProxiedUpstream(host, {
+      maxCaptureBytes: 70,
+      logBodies: 'all',
+    });
     upstream.handler = (_req, res) => {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(BODY);
     };
-    const proxy = await startTestProxy({
-      resolve: [`${host}:443=127.0.0.1:${upstream.port}`],
-      upstreamCa: [ca],
-      maxCaptureBytes: 70,
-      logBodies: 'all',
-    });
     try {
       const reply = await httpsViaProxy({
         proxyPort: proxy.port,
@@ -66,9 +56,7 @@ describe('bodies cut inside a secret', () => {
       const log = proxy.raw();
       expect(pieces().filter((p) => log.includes(p))).toEqual([]);
     } finally {
-      await proxy.close();
-      await upstream.close();
-      tmp.cleanup();
+      await close();
     }
   });
 });

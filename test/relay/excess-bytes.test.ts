@@ -1,9 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { httpsViaProxy } from '../helpers/proxy-client';
-import { startTestProxy } from '../helpers/proxy-harness';
-import { tempDir } from '../helpers/tmp';
-import { startUpstream } from '../helpers/upstream';
+import { startProxiedUpstream } from '../helpers/proxied-upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 
@@ -15,19 +11,12 @@ const HOST = 'westus-0.in.applicationinsights.azure.com';
  */
 describe('bytes after a complete upstream answer', () => {
   it('the answer reaches the client whole; a warning names the dropped bytes', async () => {
-    const upstream = await startUpstream([HOST]);
+    const { proxy, upstream, close } = await startProxiedUpstream(HOST);
     upstream.handler = (req) => {
       req.socket.end(
         'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}EXTRA-JUNK',
       );
     };
-    const tmp = tempDir('aiproxy-excess-');
-    const ca = path.join(tmp.dir, 'up.pem');
-    writeFileSync(ca, upstream.caPem);
-    const proxy = await startTestProxy({
-      resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`],
-      upstreamCa: [ca],
-    });
     try {
       const reply = await httpsViaProxy({
         proxyPort: proxy.port,
@@ -46,9 +35,7 @@ describe('bytes after a complete upstream answer', () => {
       const warning = proxy.lines().find((l) => /after a complete response/.test(String(l.msg)));
       expect(warning).toMatchObject({ level: 'warn', upstream: `${HOST}:443` });
     } finally {
-      await proxy.close();
-      await upstream.close();
-      tmp.cleanup();
+      await close();
     }
   });
 });

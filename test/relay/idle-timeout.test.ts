@@ -1,9 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { tlsThroughProxy } from '../helpers/proxy-client';
-import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
-import { tempDir } from '../helpers/tmp';
-import { startUpstream, type TestUpstream } from '../helpers/upstream';
+import type { TestProxy } from '../helpers/proxy-harness';
+import { type ProxiedUpstream, startProxiedUpstream } from '../helpers/proxied-upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 const IDLE_MS = 500;
@@ -14,13 +11,13 @@ const IDLE_MS = 500;
  * upstream stops sending is logged as the upstream's stall (it was logged as the client's abort).
  */
 describe('--idle-timeout while an exchange is under way', () => {
-  let upstream: TestUpstream;
+  let setup: ProxiedUpstream;
   let proxy: TestProxy;
-  const tmp = tempDir('aiproxy-idle-');
 
   beforeAll(async () => {
-    upstream = await startUpstream([HOST]);
-    upstream.handler = (req, res) => {
+    setup = await startProxiedUpstream(HOST, { idleTimeout: IDLE_MS, upstreamTimeout: IDLE_MS * 10 });
+    proxy = setup.proxy;
+    setup.upstream.handler = (req, res) => {
       if (req.url === '/slow-head') {
         setTimeout(() => {
           res.writeHead(200, { 'content-type': 'application/json' });
@@ -31,20 +28,8 @@ describe('--idle-timeout while an exchange is under way', () => {
         res.write('{"part":'); // then nothing: the rest never comes
       }
     };
-    const ca = path.join(tmp.dir, 'up.pem');
-    writeFileSync(ca, upstream.caPem);
-    proxy = await startTestProxy({
-      resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`],
-      upstreamCa: [ca],
-      idleTimeout: IDLE_MS,
-      upstreamTimeout: IDLE_MS * 10,
-    });
   });
-  afterAll(async () => {
-    await proxy.close();
-    await upstream.close();
-    tmp.cleanup();
-  });
+  afterAll(() => setup.close());
 
   async function get(pathname: string): Promise<{ answer: string; closedAfterMs: number }> {
     const socket = await tlsThroughProxy(proxy.port, HOST, proxy.caPem);

@@ -1,9 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { tlsThroughProxy } from '../helpers/proxy-client';
-import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
-import { tempDir } from '../helpers/tmp';
-import { startUpstream, type TestUpstream } from '../helpers/upstream';
+import type { TestProxy } from '../helpers/proxy-harness';
+import { type ProxiedUpstream, startProxiedUpstream } from '../helpers/proxied-upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 const HEAD = `POST /v2.1/track HTTP/1.1\r\nhost: ${HOST}\r\n`;
@@ -14,27 +11,20 @@ const HEAD = `POST /v2.1/track HTTP/1.1\r\nhost: ${HOST}\r\n`;
  * before, the app got a 400 it could not tell from the service's and the log said nothing.
  */
 describe('requests the parser refuses inside an intercepted host', () => {
-  let upstream: TestUpstream;
+  let setup: ProxiedUpstream;
   let proxy: TestProxy;
   let upstreamRequests = 0;
-  const tmp = tempDir('aiproxy-refusals-');
 
   beforeAll(async () => {
-    upstream = await startUpstream([HOST]);
-    upstream.handler = (_req, res) => {
+    setup = await startProxiedUpstream(HOST);
+    proxy = setup.proxy;
+    setup.upstream.handler = (_req, res) => {
       upstreamRequests += 1;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
     };
-    const ca = path.join(tmp.dir, 'up.pem');
-    writeFileSync(ca, upstream.caPem);
-    proxy = await startTestProxy({ resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`], upstreamCa: [ca] });
   });
-  afterAll(async () => {
-    await proxy.close();
-    await upstream.close();
-    tmp.cleanup();
-  });
+  afterAll(() => setup.close());
 
   /** Writes raw bytes in a new tunnel; the first line of the answer ('' when closed without one). */
   async function send(raw: string, then?: 'close'): Promise<string> {

@@ -1,9 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { tlsThroughProxy } from '../helpers/proxy-client';
-import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
-import { tempDir } from '../helpers/tmp';
-import { sha256, startUpstream, type TestUpstream } from '../helpers/upstream';
+import type { TestProxy } from '../helpers/proxy-harness';
+import { sha256 } from '../helpers/upstream';
+import { type ProxiedUpstream, startProxiedUpstream } from '../helpers/proxied-upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 const TIMEOUT_MS = 500;
@@ -15,25 +13,14 @@ const TIMEOUT_MS = 500;
  * gets its 504 at the timeout.
  */
 describe('--upstream-timeout and a slow upload', () => {
-  let upstream: TestUpstream;
+  let setup: ProxiedUpstream;
   let proxy: TestProxy;
-  const tmp = tempDir('aiproxy-slow-upload-');
 
   beforeAll(async () => {
-    upstream = await startUpstream([HOST]);
-    const ca = path.join(tmp.dir, 'up.pem');
-    writeFileSync(ca, upstream.caPem);
-    proxy = await startTestProxy({
-      resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`],
-      upstreamCa: [ca],
-      upstreamTimeout: TIMEOUT_MS,
-    });
+    setup = await startProxiedUpstream(HOST, { upstreamTimeout: TIMEOUT_MS });
+    proxy = setup.proxy;
   });
-  afterAll(async () => {
-    await proxy.close();
-    await upstream.close();
-    tmp.cleanup();
-  });
+  afterAll(() => setup.close());
 
   /** POSTs `chunks` × 100 bytes, one every `everyMs`, and returns the raw answer. */
   async function slowPost(chunks: number, everyMs: number): Promise<{ answer: string; body: Buffer }> {
@@ -64,7 +51,7 @@ describe('--upstream-timeout and a slow upload', () => {
   });
 
   it('an upstream silent once the request is in still gets its 504 at the timeout', async () => {
-    upstream.handler = () => undefined; // reads the request, never answers
+    setup.upstream.handler = () => undefined; // reads the request, never answers
     const started = Date.now();
     const { answer } = await slowPost(3, 100);
     expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 504 Gateway Timeout');

@@ -73,19 +73,6 @@ const CASES: [string[], RegExp][] = [
   [['--proxy-auth-file', emptyAuthFile], /--proxy-auth-file .*: expected USER:PASS/],
   [['--proxy-auth', 'a:b', '--proxy-auth-file', emptyAuthFile], /both given: use one/],
   [['--log-level', 'loud'], /Invalid values:[\s\S]*log-level/],
-  // A file that cannot be written stops the start with the reason (it used to crash, or spin: Node's
-  // recursive mkdir retries forever where mkdir answers ENOENT under an existing parent, as in /proc).
-  [['--log-file', tmp.dir], /--log-file .*: cannot write it \(EISDIR\)/],
-  [
-    ['--log-file', '/proc/no-such-dir/proxy.log'],
-    /--log-file \/proc\/no-such-dir\/proxy\.log: cannot write it \(ENOENT\)/,
-  ],
-  [['--har', tmp.dir], /--har .*: cannot write it \(EISDIR\)/],
-  [
-    ['--har', '/proc/no-such-dir/a/b.har'],
-    /--har \/proc\/no-such-dir\/a\/b\.har: cannot write it \(ENOENT\)/,
-  ],
-  [['--log-file', ''], /--log-file: expected a file path/],
 ];
 
 describe('start: every invalid flag value exits 2 with a clear message (built CLI)', () => {
@@ -99,56 +86,6 @@ describe('start: every invalid flag value exits 2 with a clear message (built CL
     const { code, stderr } = start([], { AIPROXY_PORT: 'eighty' });
     expect(code).toBe(2);
     expect(stderr).toMatch(/--port "eighty": expected a whole number from 0 to 65535/);
-  });
-});
-
-/**
- * A usage error may quote the value it refuses, and stderr is collected like the log: a proxy
- * password must not be in it, whatever shape the broken value has (a '/' or a space in the
- * password, no scheme, no user, the wrong scheme), nor in `check --via`'s.
- */
-const SECRET = 'Sup3rSecret';
-const BROKEN_PROXY_URLS = [
-  `http://u:pa/${SECRET}@proxy:1`,
-  `http://u:${SECRET} x@bad host:1`,
-  `socks5://u:${SECRET}@proxy:1080`,
-  `u:${SECRET}@proxy:3128`,
-  `${SECRET}@proxy:3128`,
-  `http://u:${SECRET}@proxy:notaport`,
-  `ftp://:${SECRET}@proxy:21`,
-];
-
-describe('a refused proxy URL never shows its password (built CLI)', () => {
-  it.each(BROKEN_PROXY_URLS)('start --upstream-proxy %j', (value) => {
-    const { code, stderr } = start(['--upstream-proxy', value]);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/--upstream-proxy "[^"]*\[credentials\]@/);
-    expect(stderr).not.toContain(SECRET);
-  });
-
-  it('any other message quoting a secret goes through the output redaction (--resolve with a URL password)', () => {
-    const { code, stderr } = start(['--resolve', `https://u:${SECRET}@h:1`]);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/--resolve "https:\/\/u:\[redacted\]@h:1"/);
-    expect(stderr).not.toContain(SECRET);
-  });
-
-  it.each(BROKEN_PROXY_URLS)('check --via %j', (value) => {
-    const run = spawnSync(
-      process.execPath,
-      [
-        CLI,
-        'check',
-        '--connection-string',
-        'InstrumentationKey=11111111-2222-3333-4444-555555555555',
-        '--via',
-        value,
-      ],
-      { encoding: 'utf8', timeout: 20_000 },
-    );
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/--via "[^"]*\[credentials\]@/);
-    expect(run.stderr).not.toContain(SECRET);
   });
 });
 
@@ -168,38 +105,6 @@ describe('fake-ingestion: invalid numbers exit 2 too (built CLI)', () => {
         timeout: 20_000,
       },
     );
-    expect({ code: run.status, stderr: run.stderr }).toEqual({
-      code: 2,
-      stderr: expect.stringMatching(message),
-    });
-  });
-});
-
-describe('inspect, check, har and ca: invalid values exit 2 with the value as typed (built CLI)', () => {
-  const logFile = path.join(tmp.dir, 'one.log');
-  writeFileSync(logFile, '{"level":"info","msg":"x"}\n');
-  const CS = 'InstrumentationKey=11111111-2222-3333-4444-555555555555';
-  it.each([
-    [['inspect', logFile, '--port', 'abc'], /--port "abc": expected a whole number from 0 to 65535/],
-    [['inspect', logFile, '--port', '70000'], /--port "70000": expected a whole number from 0 to 65535/],
-    [['inspect', logFile, '--ui-history', '0'], /--ui-history "0": expected a whole number from 1/],
-    [['inspect', logFile, '--ui-history', 'lots'], /--ui-history "lots": expected a whole number from 1/],
-    // 1e99 used to pass, and Node's timers turned it into 1 ms: every step "timed out".
-    [['check', '--connection-string', CS, '--timeout', '1e99'], /--timeout "1e99": expected a whole number/],
-    [['check', '--connection-string', CS, '--timeout', '0'], /--timeout "0": expected a whole number from 1/],
-    [['check', '--connection-string', CS, '--timeout', '2.5'], /--timeout "2.5": expected a whole number/],
-    [['har', logFile, '--out', tmp.dir], /--out .*: cannot write it \(EISDIR\)/],
-    // It hung before, spinning: Node's recursive mkdir retries forever under /proc.
-    [
-      ['ca', 'init', '--ca-dir', '/proc/no-such-dir/ca'],
-      /cannot create the CA directory \/proc\/no-such-dir\/ca: ENOENT/,
-    ],
-    [
-      ['har', logFile, '--out', '/proc/no-such-dir/x.har'],
-      /--out \/proc\/no-such-dir\/x\.har: cannot write it \(ENOENT\)/,
-    ],
-  ])('%j', (args, message) => {
-    const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 });
     expect({ code: run.status, stderr: run.stderr }).toEqual({
       code: 2,
       stderr: expect.stringMatching(message),

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
-import { logLineOf, type ParsedLogLine } from '../model/log-line';
+import { jsonOf, logLineOf, type ParsedLogLine } from '../model/log-line';
 import { redactForOutput } from '../ingestion/redact-output';
 import { ReportBuilder } from '../sinks/report';
 import { type InspectorSource, inspectorRoute, snapshotOf } from './inspector-route';
@@ -64,14 +64,6 @@ export async function logFileSource(
     feed: new SessionFeed({ snapshot: () => snapshotOf(source), extras: () => undefined }),
   };
   return { source, counts };
-}
-
-function jsonOf(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** `inspect`'s own small web server: the page and its data, nothing else. */

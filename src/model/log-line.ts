@@ -89,6 +89,15 @@ export function parseLogLine(text: string): ParsedLogLine {
   return logLineOf(value);
 }
 
+/** A line's JSON value, or undefined when it is not JSON (readers count it as not parsed). */
+export function jsonOf(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** parseLogLine for a line already parsed as JSON (fills what it lacks in place). */
 export function logLineOf(value: unknown): ParsedLogLine {
   if (!isRecord(value)) return { kind: 'unparsed', reason: 'not a JSON object' };

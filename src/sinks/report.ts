@@ -5,6 +5,7 @@ import { fixRank } from '../diagnosis/catalog';
 import { redactText } from '../ingestion/redact';
 import { redactForOutput } from '../ingestion/redact-output';
 import { isGuidanceRef, rebuildGuidance } from '../diagnosis/guidance-ref';
+import { jsonOf } from '../model/log-line';
 
 /**
  * The summary of a log: what was exchanged, what went wrong, and what to do first. Built one
@@ -106,13 +107,7 @@ export class ReportBuilder {
   /** One line of text from a log file (numbered from 1). */
   addText(text: string, lineNumber: number): void {
     if (!text.trim()) return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    this.addParsed(parsed, text, lineNumber);
+    this.addParsed(jsonOf(text), text, lineNumber);
   }
 
   /** A line its reader has parsed already (undefined: not JSON); `text` is quoted if unparsed. */

@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { ExchangeSink, LogBodies } from '../sinks/exchange-sink';
 import { HarFileSink } from '../sinks/har-sink';
-import { prettyTo, wantsColour } from '../sinks/pretty-stream';
+import { prettyDestination } from '../sinks/pretty-destination';
+import { wantsColour } from '../sinks/pretty-stream';
 import { SummarySink } from '../sinks/summary-sink';
 
 /** The flags of `start` that choose what people see: the readable view, a HAR file, the summary. */
@@ -20,7 +21,7 @@ export function viewSinks(flags: ViewFlags): { sinks: ExchangeSink[]; prettyStre
   if (flags.har) sinks.push(new HarFileSink(flags.har, flags['log-bodies'] ?? 'failures'));
   if (flags.summary !== false) sinks.push(new SummarySink(process.stderr));
   const prettyStream = () =>
-    prettyTo(process.stdout, {
+    prettyDestination(process.stdout, {
       color: wantsColour(process.stdout, flags.color),
       onlyFindings: Boolean(flags['only-findings']),
     });

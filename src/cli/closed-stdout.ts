@@ -7,9 +7,8 @@ let installed = false;
  * command whose job is printing, that ends the job: it exits quietly, as `cat` and `grep` do,
  * instead of dying on the unhandled EPIPE with a stack trace. Any other stdout error is said once.
  */
-export function endQuietlyWhenStdoutCloses(argv: readonly string[]): void {
-  const command = argv.find((a) => !a.startsWith('-'));
-  if (!command || !PRINTING_COMMANDS.has(command) || installed) return;
+export function endQuietlyWhenStdoutCloses(command: string): void {
+  if (!PRINTING_COMMANDS.has(command) || installed) return;
   installed = true;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);

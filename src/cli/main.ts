@@ -38,7 +38,6 @@ function registerCommands(cli: Argv): Argv {
  * resolve when they are asked to stop. Exit codes: 0 ok, 1 runtime failure, 2 usage/config error.
  */
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
-  endQuietlyWhenStdoutCloses(argv);
   let failure: Error | undefined;
   const cli = registerCommands(
     yargs(argv)
@@ -48,6 +47,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       .parserConfiguration({ 'boolean-negation': false })
       .strict()
       .exitProcess(false)
+      // The command as yargs parsed it (flags may come first: `--color false pretty`).
+      .middleware((args) => endQuietlyWhenStdoutCloses(String(args._[0] ?? '')))
       .help()
       .version()
       .fail((msg, err) => {

@@ -255,7 +255,12 @@ describe('logs this proxy did not write', () => {
       many,
       `${'{"level":"info","time":"2026-01-01T00:00:00Z","msg":"a line of the log"}\n'.repeat(20_000)}`,
     );
-    for (const command of [`explain --all`, `pretty --color false < "${many}"`]) {
+    // A flag may come before the command (`--color false pretty`): the command is the parsed one.
+    for (const command of [
+      `explain --all`,
+      `pretty --color false < "${many}"`,
+      `--color false pretty < "${many}"`,
+    ]) {
       const r = spawnSync(
         'bash',
         [

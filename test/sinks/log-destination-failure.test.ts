@@ -7,6 +7,18 @@ import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 
+/** The stderr lines saying a log destination failed, once one came (or after 10 s). */
+async function failureNotices(proxy: CliProcess): Promise<string[]> {
+  const until = Date.now() + 10_000;
+  while (!proxy.stderr().includes('cannot write the log') && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return proxy
+    .stderr()
+    .split('\n')
+    .filter((l) => l.includes('cannot write the log'));
+}
+
 /**
  * A log file that fails once the proxy runs (a full disk: /dev/full answers every write with
  * ENOSPC) used to take the proxy down with an unhandled 'error' event. Now it is said once on
@@ -55,14 +67,7 @@ describe('a log destination that fails while the proxy runs', () => {
     for (let i = 0; i < 5; i++) expect((await track()).status).toBe(200);
     await proxy.waitForLine((l) => l.exchange?.request?.path === '/v2.1/track', 20_000);
     // The flush every 100 ms meets the full disk; the proxy is still there to answer afterwards.
-    const until = Date.now() + 10_000;
-    while (!proxy.stderr().includes('cannot write the log') && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const notices = proxy
-      .stderr()
-      .split('\n')
-      .filter((l) => l.includes('cannot write the log'));
+    const notices = await failureNotices(proxy);
     expect(notices).toEqual([expect.stringContaining('cannot write the log to /dev/full (ENOSPC')]);
     expect((await track()).status).toBe(200);
     expect(proxy.child.exitCode).toBeNull();
@@ -114,15 +119,8 @@ describe('a log destination that fails while the proxy runs', () => {
     const track = () =>
       httpsViaProxy({ proxyPort: port, host: HOST, path: '/v2.1/track', method: 'POST', body: '[]', ca });
     for (let i = 0; i < 5; i++) expect((await track()).status).toBe(200);
-    const until = Date.now() + 10_000;
-    while (!proxy.stderr().includes('cannot write the log') && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const notices = await failureNotices(proxy);
     expect(proxy.stderr()).not.toMatch(/Unhandled 'error' event|EPIPE[\s\S]*at /);
-    const notices = proxy
-      .stderr()
-      .split('\n')
-      .filter((l) => l.includes('cannot write the log'));
     expect(notices).toEqual([expect.stringContaining('cannot write the log to stdout (')]);
     expect((await track()).status).toBe(200);
     expect(proxy.child.exitCode).toBeNull();

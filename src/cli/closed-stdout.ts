@@ -16,3 +16,12 @@ export function endQuietlyWhenStdoutCloses(command: string): void {
     process.exit(1);
   });
 }
+
+/**
+ * stderr is where the proxy says that an output failed (a log file on a full disk, stdout's
+ * reader gone). When stderr's own reader is gone too (`start 2>&1 | head`), there is nowhere left
+ * to say anything: its errors are dropped rather than ending the process, which still relays.
+ */
+export function surviveClosedStderr(): void {
+  if (process.stderr.listenerCount('error') === 0) process.stderr.on('error', () => undefined);
+}

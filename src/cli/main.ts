@@ -4,7 +4,7 @@ import './young-generation';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError } from './usage-error';
-import { endQuietlyWhenStdoutCloses } from './closed-stdout';
+import { endQuietlyWhenStdoutCloses, surviveClosedStderr } from './closed-stdout';
 import { redactText } from '../ingestion/redact';
 // Each command lives in its own module under ./commands and exports a yargs CommandModule.
 import { startCommand } from './commands/start';
@@ -38,6 +38,7 @@ function registerCommands(cli: Argv): Argv {
  * resolve when they are asked to stop. Exit codes: 0 ok, 1 runtime failure, 2 usage/config error.
  */
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+  surviveClosedStderr();
   let failure: Error | undefined;
   const cli = registerCommands(
     yargs(argv)

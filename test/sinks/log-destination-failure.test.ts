@@ -78,55 +78,67 @@ describe('a log destination that fails while the proxy runs', () => {
     expect(stopping.stderr()).not.toMatch(/Unhandled 'error' event|ENOSPC[\s\S]*at /);
   }, 60_000);
 
-  it('--log-format pretty, its reader gone (`| head`): one notice on stderr, the proxy keeps relaying, the log file keeps every line', async () => {
-    const upstreamCa = path.join(tmp.dir, 'upstream-ca-pretty.pem');
-    writeFileSync(upstreamCa, upstream.caPem);
-    const logFile = path.join(tmp.dir, 'pretty-run.log');
-    proxy = runCli([
-      'start',
-      '--port',
-      '0',
-      '--log-format',
-      'pretty',
-      '--summary',
-      'false',
-      '--ca-dir',
-      path.join(tmp.dir, 'certs-pretty'),
-      '--resolve',
-      `${HOST}:443=127.0.0.1:${upstream.port}`,
-      '--upstream-ca',
-      upstreamCa,
-      '--log-file',
-      logFile,
-    ]);
-    const fileLines = () =>
-      existsSync(logFile)
-        ? readFileSync(logFile, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => JSON.parse(l))
-        : [];
-    let started: any;
-    for (const until = Date.now() + 30_000; !started && Date.now() < until;) {
-      started = fileLines().find((l) => typeof l.listening === 'string');
-      if (!started) await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(proxy.stdout()).toContain('INFO  appinsights-auth-proxy listening on');
-    // The reader stops (`| head -1`): stdout's pipe is closed, the next write meets EPIPE.
-    proxy.child.stdout!.destroy();
-    const port = Number(String(started.listening).split(':').pop());
-    const ca = readFileSync(started.ca.path, 'utf8');
-    const track = () =>
-      httpsViaProxy({ proxyPort: port, host: HOST, path: '/v2.1/track', method: 'POST', body: '[]', ca });
-    for (let i = 0; i < 5; i++) expect((await track()).status).toBe(200);
-    const notices = await failureNotices(proxy);
-    expect(proxy.stderr()).not.toMatch(/Unhandled 'error' event|EPIPE[\s\S]*at /);
-    expect(notices).toEqual([expect.stringContaining('cannot write the log to stdout (')]);
-    expect((await track()).status).toBe(200);
-    expect(proxy.child.exitCode).toBeNull();
-    const stopping = proxy;
-    proxy = undefined;
-    expect(await stopping.stop('SIGTERM', 20_000)).toBe(0);
-    expect(fileLines().filter((l) => l.exchange?.request?.path === '/v2.1/track')).toHaveLength(6);
-  }, 60_000);
+  it.each([
+    { format: 'pretty', gone: 'stdout (| head)' },
+    { format: 'pretty', gone: 'stdout and stderr (2>&1 | head)' },
+    { format: 'json', gone: 'stdout and stderr (2>&1 | head)' },
+  ])(
+    '--log-format $format, the reader of $gone gone: the proxy keeps relaying and stops cleanly, the log file keeps every line',
+    async ({ format, gone }) => {
+      const run = `${format}-${gone.length}`;
+      const upstreamCa = path.join(tmp.dir, `upstream-ca-${run}.pem`);
+      writeFileSync(upstreamCa, upstream.caPem);
+      const logFile = path.join(tmp.dir, `${run}.log`);
+      proxy = runCli([
+        'start',
+        '--port',
+        '0',
+        '--log-format',
+        format,
+        '--summary',
+        'false',
+        '--ca-dir',
+        path.join(tmp.dir, `certs-${run}`),
+        '--resolve',
+        `${HOST}:443=127.0.0.1:${upstream.port}`,
+        '--upstream-ca',
+        upstreamCa,
+        '--log-file',
+        logFile,
+      ]);
+      const fileLines = () =>
+        existsSync(logFile)
+          ? readFileSync(logFile, 'utf8')
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l))
+          : [];
+      let started: any;
+      for (const until = Date.now() + 30_000; !started && Date.now() < until;) {
+        started = fileLines().find((l) => typeof l.listening === 'string');
+        if (!started) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(proxy.stdout()).toContain('appinsights-auth-proxy listening on');
+      // The reader stops: the pipe is closed, the next write to it meets EPIPE.
+      proxy.child.stdout!.destroy();
+      if (gone.startsWith('stdout and stderr')) proxy.child.stderr!.destroy();
+      const port = Number(String(started.listening).split(':').pop());
+      const ca = readFileSync(started.ca.path, 'utf8');
+      const track = () =>
+        httpsViaProxy({ proxyPort: port, host: HOST, path: '/v2.1/track', method: 'POST', body: '[]', ca });
+      for (let i = 0; i < 5; i++) expect((await track()).status).toBe(200);
+      if (gone === 'stdout (| head)') {
+        const notices = await failureNotices(proxy);
+        expect(proxy.stderr()).not.toMatch(/Unhandled 'error' event|EPIPE[\s\S]*at /);
+        expect(notices).toEqual([expect.stringContaining('cannot write the log to stdout (')]);
+      } else await new Promise((r) => setTimeout(r, 300)); // the flush every 100 ms meets the closed pipes
+      expect((await track()).status).toBe(200);
+      expect(proxy.child.exitCode).toBeNull();
+      const stopping = proxy;
+      proxy = undefined;
+      expect(await stopping.stop('SIGTERM', 20_000)).toBe(0);
+      expect(fileLines().filter((l) => l.exchange?.request?.path === '/v2.1/track')).toHaveLength(6);
+    },
+    60_000,
+  );
 });

@@ -1,5 +1,6 @@
 import type { Exchange } from '../model/exchange';
 import { shellQuote } from '../model/shell-word';
+import { escapeControls } from '../sinks/terminal-text';
 
 /**
  * "Copy as curl" for one recorded request. The token never reached the record, so the command
@@ -47,5 +48,7 @@ export function curlCommand(exchange: Exchange): string {
   }
   if (body.truncated || body.decodedTruncated) notes.push('# the body was cut at the capture cap');
   if (request.authorization) notes.push('# set TOKEN first: the log never holds the token itself');
-  return [...notes, parts.join(' ')].join('\n');
+  // Comment lines hold text from the log (which may come from anyone): a line break in it would
+  // end the comment and make the rest a command when the copy is pasted into a shell.
+  return [...notes.map(escapeControls), parts.join(' ')].join('\n');
 }

@@ -165,6 +165,17 @@ describe('copy as curl', () => {
     expect(curl).toContain(`--data-binary '[{"name":"it'\\''s $(id)"}]'`);
     expect(curl).not.toMatch(/content-encoding/i);
   });
+
+  it('keeps text from a saved log inside its comment lines: a line break there cannot start a command', () => {
+    // `inspect` reads logs from anywhere; the page copies this text for pasting into a shell.
+    const hostile = 'x)\ntouch /tmp/pwned\r# (';
+    const ex = exchange({
+      request: { body: { size: 5, captured: 0, truncated: false, omitted: hostile as 'healthy' } },
+    });
+    const lines = curlCommand(ex).split(/[\n\r]/);
+    expect(lines.filter((l) => !l.startsWith('#'))).toEqual([expect.stringMatching(/^curl /)]);
+    expect(lines[0]).toContain('x)\\ntouch /tmp/pwned\\r# (');
+  });
 });
 
 describe('the history', () => {

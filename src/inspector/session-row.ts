@@ -62,15 +62,26 @@ function apiVersionOf(path: string): SessionRow['apiVersion'] {
   return m[1] ? 'v2.1' : 'v2';
 }
 
+/**
+ * A value the list shows as text. A saved log may come from anywhere and hold any JSON where a
+ * string belongs; the page draws a row's values as text nodes, and an object there would stop it
+ * drawing every row.
+ */
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
 function authOf(exchange: Exchange): SessionRow['auth'] {
   const a = exchange.request.authorization;
   if (!a) return undefined;
-  const auth: NonNullable<SessionRow['auth']> = { scheme: a.scheme };
-  const claims = a.jwt?.claims;
-  if (claims?.aud !== undefined)
-    auth.aud = typeof claims.aud === 'string' ? claims.aud : claims.aud.join(', ');
-  if (typeof claims?.exp === 'number') auth.exp = claims.exp;
-  if (a.malformed) auth.malformed = a.malformed;
+  const auth: NonNullable<SessionRow['auth']> = { scheme: textOf(a.scheme) ?? '?' };
+  const aud: unknown = a.jwt?.claims?.aud;
+  if (typeof aud === 'string') auth.aud = aud;
+  else if (Array.isArray(aud)) auth.aud = aud.map(String).join(', ');
+  const exp: unknown = a.jwt?.claims?.exp;
+  if (typeof exp === 'number') auth.exp = exp;
+  const malformed = textOf(a.malformed);
+  if (malformed) auth.malformed = malformed;
   return auth;
 }
 
@@ -88,15 +99,17 @@ export function sessionRow(seq: number, line: ExchangeLogLine): SessionRow {
     path: exchange.request.path,
     channel: channelOf(exchange, analysis?.kind),
     findings: findings
-      .map((f) => ({ id: f.id, severity: f.severity }))
+      .map((f) => ({ id: f.id, severity: (textOf(f.severity) ?? 'info') as Severity }))
       .sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 3) - (SEVERITY_ORDER[b.severity] ?? 3)),
     level: levelOf(exchange, findings),
   };
   if (exchange.response) {
-    row.status = exchange.response.status;
-    row.reason = exchange.response.reason;
+    const status: unknown = exchange.response.status;
+    if (typeof status === 'number') row.status = status;
+    const reason = textOf(exchange.response.reason);
+    if (reason !== undefined) row.reason = reason;
   }
-  if (exchange.error) row.error = exchange.error.kind;
+  if (exchange.error) row.error = textOf(exchange.error.kind) ?? 'error';
   const version = apiVersionOf(exchange.request.path);
   if (version) row.apiVersion = version;
   const auth = authOf(exchange);
@@ -106,6 +119,7 @@ export function sessionRow(seq: number, line: ExchangeLogLine): SessionRow {
   const accepted = analysis?.ingestionResponse?.itemsAccepted;
   if (typeof accepted === 'number') row.itemsAccepted = accepted;
   if (typeof exchange.timings?.total === 'number') row.durationMs = exchange.timings.total;
-  if (analysis?.sdk && analysis.sdk !== 'unknown') row.runtime = analysis.sdk;
+  const runtime = textOf(analysis?.sdk);
+  if (runtime && runtime !== 'unknown') row.runtime = runtime;
   return row;
 }

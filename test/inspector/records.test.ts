@@ -89,6 +89,33 @@ describe('session rows', () => {
     });
     expect(sessionRow(1, line(ex)).channel).toBe('statsbeat');
   });
+
+  it('hold text where the page draws text, whatever JSON a saved log has there', () => {
+    // One such value used to stop the page drawing any row (appendChild of a non-Node).
+    const odd = line(exchange({ response: null })) as unknown as Record<string, any>;
+    odd.exchange.error = { kind: { code: 1 }, message: 'm' };
+    odd.exchange.request.authorization = {
+      scheme: ['Bearer'],
+      malformed: { x: 1 },
+      jwt: { claims: { aud: {} } },
+    };
+    odd.analysis.sdk = { name: 'java' };
+    odd.findings = [{ id: 'X', severity: { level: 'error' } }];
+    const row = sessionRow(1, odd as ExchangeLogLine);
+    expect(row).toMatchObject({
+      error: 'error',
+      auth: { scheme: '?' },
+      findings: [{ id: 'X', severity: 'info' }],
+    });
+    expect(row.runtime).toBeUndefined();
+    expect(row.auth).toEqual({ scheme: '?' });
+    const answered = line() as unknown as Record<string, any>;
+    answered.exchange.response.status = { code: 200 };
+    answered.exchange.response.reason = ['OK'];
+    const row2 = sessionRow(2, answered as ExchangeLogLine);
+    expect(row2.status).toBeUndefined();
+    expect(row2.reason).toBeUndefined();
+  });
 });
 
 describe('session detail', () => {

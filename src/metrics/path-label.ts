@@ -1,3 +1,5 @@
+import { BoundedLabels } from './bounded-labels';
+
 /**
  * The `path` label of the exchange metrics: bounded cardinality. Query strings go, and segments
  * that identify a tenant, a resource or an instrumentation key (GUIDs, masked iKeys, long hex or
@@ -10,7 +12,7 @@ const ID_SEGMENT =
 export const MAX_PATHS = 200;
 
 export class PathLabels {
-  private readonly seen = new Set<string>();
+  private readonly paths = new BoundedLabels(MAX_PATHS);
 
   label(path: string): string {
     const bare = path.split('?')[0] ?? '';
@@ -20,9 +22,6 @@ export class PathLabels {
         .map((s) => (ID_SEGMENT.test(s) ? ':id' : s))
         .join('/')
         .slice(0, 120) || '/';
-    if (this.seen.has(normal)) return normal;
-    if (this.seen.size >= MAX_PATHS) return 'other';
-    this.seen.add(normal);
-    return normal;
+    return this.paths.label(normal);
   }
 }

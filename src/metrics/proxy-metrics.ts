@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LocalRoute } from '../proxy/local-endpoints';
 import type { ExchangeSink } from '../sinks/exchange-sink';
+import { BoundedLabels } from './bounded-labels';
 import { PathLabels } from './path-label';
 
 /** What the gauges read at scrape time; bound once the proxy runs (see `bind`). */
@@ -17,6 +18,13 @@ export interface MetricsSources {
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
+ * Distinct hosts counted by name; later ones are "other". A wildcard in scope
+ * (`*.applicationinsights.azure.com`) lets a client name any number of hosts, and each host is
+ * some twenty series (the latency histogram's buckets among them).
+ */
+export const MAX_HOSTS = 100;
+
+/**
  * Prometheus metrics of one proxy, served as GET /metrics on the proxy's own port: a sidecar runs
  * on many pods, and a fleet is read by aggregating these. Its own registry (not prom-client's
  * global one), so two proxies in one process (tests) never share counters.
@@ -24,6 +32,7 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 export class ProxyMetrics {
   readonly registry = new Registry();
   private readonly paths = new PathLabels();
+  private readonly hosts = new BoundedLabels(MAX_HOSTS);
   private sources?: MetricsSources;
   private readonly exchanges = new Counter({
     name: 'aiproxy_exchanges_total',
@@ -109,7 +118,7 @@ export class ProxyMetrics {
   /** The ExchangeSink that counts every finished exchange line. */
   readonly sink: ExchangeSink = {
     write: ({ exchange, findings }) => {
-      const host = exchange.request.host;
+      const host = this.hosts.label(exchange.request.host);
       const status = exchange.response ? String(exchange.response.status) : 'error';
       this.exchanges.inc({ host, path: this.paths.label(exchange.request.path), status });
       for (const f of findings) this.findings.inc({ finding: f.id, severity: f.severity, host });

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { MAX_PATHS, PathLabels } from '../../src/metrics/path-label';
-import { ProxyMetrics } from '../../src/metrics/proxy-metrics';
+import { MAX_HOSTS, ProxyMetrics } from '../../src/metrics/proxy-metrics';
+import { exchange } from '../fixtures/exchanges';
 import { httpsViaProxy, plainViaProxy } from '../helpers/proxy-client';
 import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 import { tempDir } from '../helpers/tmp';
@@ -146,5 +147,20 @@ describe('the path label', () => {
     for (let i = 0; i < MAX_PATHS; i++) p.label(`/scan/p${i}x`);
     expect(p.label('/scan/another')).toBe('other');
     expect(p.label('/scan/p0x')).toBe('/scan/p0x');
+  });
+});
+
+describe('the host label', () => {
+  it(`keeps at most ${MAX_HOSTS} distinct hosts; a scan of random names in a wildcard scope becomes "other"`, async () => {
+    const metrics = new ProxyMetrics();
+    const hosts = (text: string) => new Set([...text.matchAll(/host="([^"]*)"/g)].map((m) => m[1]));
+    for (let i = 0; i < MAX_HOSTS + 500; i++) {
+      const host = `scan${i}.in.applicationinsights.azure.com`;
+      metrics.sink.write({ msg: '', exchange: exchange({ request: { host } }), findings: [] });
+    }
+    const seen = hosts(await metrics.registry.metrics());
+    expect(seen.size).toBe(MAX_HOSTS + 1);
+    expect(seen.has('other')).toBe(true);
+    expect(seen.has('scan0.in.applicationinsights.azure.com')).toBe(true);
   });
 });

@@ -66,6 +66,20 @@ export async function logFileSource(
   return { source, counts };
 }
 
+/**
+ * What `inspect` says it loaded. The page holds what its history kept, which the byte ceiling
+ * can make fewer than `--ui-history` (a log of 1 MB bodies keeps about 64 of them).
+ */
+export function loadedSummary(file: string, { source, counts }: LogFileSource): string {
+  const { history } = source;
+  const wanted = Math.min(counts.exchanges, history.maxEntries);
+  const ceiling =
+    history.size < wanted
+      ? `: the page keeps at most ${Math.round(history.maxBytes / 2 ** 20)} MB of records`
+      : '';
+  return `${file}: ${counts.exchanges} exchanges (showing the last ${history.size}${ceiling}), ${counts.unparsed} lines not parsed`;
+}
+
 /** `inspect`'s own small web server: the page and its data, nothing else. */
 export async function serveLogFile(
   source: InspectorSource,

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { logFileSource } from '../../src/inspector/file-inspector';
+import { loadedSummary, logFileSource } from '../../src/inspector/file-inspector';
 import { tempDir } from '../helpers/tmp';
 import { diagnose } from '../../src/diagnosis';
 import { parseLogLine } from '../../src/model/log-line';
@@ -287,6 +287,36 @@ describe('a saved log with odd lines', () => {
         }
       }
       source.feed.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
+describe('what inspect says it loaded', () => {
+  it('counts what the page holds: the byte ceiling can keep fewer than --ui-history', async () => {
+    const tmp = tempDir('aiproxy-big-log-');
+    try {
+      const file = `${tmp.dir}/big.log`;
+      const big = (i: number) =>
+        JSON.stringify({
+          level: 50,
+          time: i,
+          ...line(exchange({ id: `ex-${i}`, request: { body: body('x'.repeat(300_000)) } })),
+        });
+      writeFileSync(file, Array.from({ length: 10 }, (_, i) => big(i)).join('\n'));
+      const byCount = await logFileSource(file, 4);
+      expect(loadedSummary('big.log', byCount)).toBe(
+        'big.log: 10 exchanges (showing the last 4), 0 lines not parsed',
+      );
+      const byBytes = await logFileSource(file, 1000, 2 ** 20);
+      const held = byBytes.source.history.size;
+      expect(held).toBeLessThan(4);
+      expect(loadedSummary('big.log', byBytes)).toBe(
+        `big.log: 10 exchanges (showing the last ${held}: the page keeps at most 1 MB of records), 0 lines not parsed`,
+      );
+      byCount.source.feed.close();
+      byBytes.source.feed.close();
     } finally {
       tmp.cleanup();
     }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Argv, CommandModule } from 'yargs';
 import { logInput } from '../log-input';
-import { logFileSource, serveLogFile } from '../../inspector/file-inspector';
+import { loadedSummary, logFileSource, serveLogFile } from '../../inspector/file-inspector';
 import { DEFAULT_UI_HISTORY } from '../../inspector/session-history';
 import { wholeNumber } from '../start-flags';
 import { UsageError } from '../usage-error';
@@ -55,7 +55,8 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
   builder: (cli) => inspectOptions(cli) as unknown as Argv<InspectArgs>,
   handler: async (args) => {
     const file = logInput(String(args.logfile));
-    const { source, counts } = await logFileSource(file, args['ui-history']);
+    const loaded = await logFileSource(file, args['ui-history']);
+    const { source } = loaded;
     let served: Awaited<ReturnType<typeof serveLogFile>>;
     try {
       served = await serveLogFile(source, '127.0.0.1', args.port);
@@ -64,10 +65,8 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
         throw new UsageError(`port ${args.port} is already in use (--port N, or --port 0 for any)`);
       throw err;
     }
-    const shown = Math.min(counts.exchanges, args['ui-history']);
     process.stdout.write(
-      `inspect: ${file}: ${counts.exchanges} exchanges (showing the last ${shown}), ${counts.unparsed} lines not parsed\n` +
-        `inspect: open ${served.url} (Ctrl-C to stop)\n`,
+      `inspect: ${loadedSummary(file, loaded)}\n` + `inspect: open ${served.url} (Ctrl-C to stop)\n`,
     );
     if (args.open && process.stdout.isTTY) openBrowser(served.url);
     await new Promise<void>((resolve) => {

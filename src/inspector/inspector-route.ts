@@ -114,7 +114,11 @@ export function inspectorRoute(source: InspectorSource, options: InspectorRouteO
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return text(res, 405, 'only GET and HEAD', { allow: 'GET, HEAD' });
-    if (pathname === '/api/events') return source.feed.attach(req, res);
+    if (pathname === '/api/events') {
+      // HEAD gets the head only: a feed attached to it would never send its head nor end.
+      if (req.method === 'HEAD') return send(res, 200, 'text/event-stream; charset=utf-8', '');
+      return source.feed.attach(req, res);
+    }
     if (pathname === '/api/sessions') return json(res, 200, snapshotOf(source));
     const one = /^\/api\/sessions\/(\d{1,15})$/.exec(pathname);
     if (one) {

@@ -88,6 +88,14 @@ describe('the data endpoints on the proxy address', () => {
     ).toBe(403);
   });
 
+  it('answers HEAD on the feed with its head instead of hanging', async () => {
+    const head = request(proxy.port, '/api/events', {}, 'HEAD');
+    const late = new Promise<'no answer'>((r) => setTimeout(() => r('no answer'), 3000).unref());
+    const reply = await Promise.race([head, late]);
+    expect(reply === 'no answer' ? reply : reply.status).toBe(200);
+    if (reply !== 'no answer') expect(reply.headers['content-type']).toMatch(/^text\/event-stream/);
+  });
+
   it('clear takes a POST from the page only', async () => {
     const port = proxy.port;
     expect((await request(port, '/api/clear', {}, 'POST')).status).toBe(403);

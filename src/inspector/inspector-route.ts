@@ -70,12 +70,14 @@ const json = (res: ServerResponse, status: number, value: unknown, extra = {}) =
 const text = (res: ServerResponse, status: number, message: string, extra = {}) =>
   send(res, status, 'text/plain; charset=utf-8', `appinsights-auth-proxy inspector: ${message}\n`, extra);
 
+/** Each session once: a list naming one 1 MB record thousands of times must not build a HAR that big. */
 function parseSeqList(value: string | null): number[] | undefined {
   if (value === null) return undefined;
-  return value
+  const seqs = value
     .split(',')
     .map((s) => Number(s))
     .filter((n) => Number.isSafeInteger(n) && n > 0);
+  return [...new Set(seqs)];
 }
 
 export interface InspectorRouteOptions {

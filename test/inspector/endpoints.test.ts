@@ -3,10 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { diagnose } from '../../src/diagnosis';
+import { logFileSource, serveLogFile } from '../../src/inspector/file-inspector';
 import { proxyInspector } from '../../src/inspector/proxy-inspector';
 import { SessionFeed } from '../../src/inspector/session-feed';
 import { sessionRow } from '../../src/inspector/session-row';
+import { writeFileSync } from 'node:fs';
 import { runCli } from '../helpers/cli-process';
+import { tempDir } from '../helpers/tmp';
 import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 import { exchange } from '../fixtures/exchanges';
 
@@ -271,5 +274,28 @@ describe('inspect LOGFILE', () => {
     const code = await new Promise<number | null>((r) => cli.child.once('exit', (c) => r(c)));
     expect(code).toBe(2);
     expect(cli.stderr()).toMatch(/no such file/);
+  });
+});
+
+describe('Export HAR', () => {
+  it('takes each session once, however often the list names it', async () => {
+    // 5,000 copies of one 1 MB record in one answer ran the proxy out of memory.
+    const tmp = tempDir('aiproxy-har-seq-');
+    const file = `${tmp.dir}/one.log`;
+    const ex = exchange();
+    const { analysis, findings } = diagnose(ex, { connectionStrings: [], expectEntra: false });
+    writeFileSync(file, `${JSON.stringify({ level: 30, msg: 'x', exchange: ex, analysis, findings })}\n`);
+    const { source } = await logFileSource(file);
+    const { server } = await serveLogFile(source, '127.0.0.1', 0);
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const reply = await request(port, `/api/har?seq=${Array(1000).fill(1).join(',')}`);
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.text).log.entries).toHaveLength(1);
+    } finally {
+      source.feed.close();
+      server.close();
+      tmp.cleanup();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../fake/incoming';
 import type { LocalRoute } from '../proxy/local-endpoints';
 import { harFrom } from '../sinks/har';
 import type { Report } from '../sinks/report';
@@ -80,6 +81,9 @@ function parseSeqList(value: string | null): number[] | undefined {
   return [...new Set(seqs)];
 }
 
+/** A posted list of session numbers: every one of the largest --ui-history, with room to spare. */
+const MAX_SEQ_LIST_BYTES = 16 * 1024 * 1024;
+
 export interface InspectorRouteOptions {
   /** --proxy-auth USER:PASS: the page and its data ask for the same, as HTTP Basic. */
   credentials?: string;
@@ -103,6 +107,23 @@ export function inspectorRoute(source: InspectorSource, options: InspectorRouteO
     send(res, 200, asset.type, req.method === 'HEAD' ? '' : asset.body);
   }
 
+  /** The chosen sessions (all when no list) as a HAR download. */
+  function sendHar(res: ServerResponse, wanted: number[] | undefined): void {
+    try {
+      const chosen = wanted
+        ? wanted.flatMap((seq) => {
+            const s = source.history.get(seq);
+            return s ? [s] : [];
+          })
+        : source.history.all();
+      const har = harFrom(chosen.map((s) => expandGuidance(JSON.parse(s.json))));
+      json(res, 200, har, { 'content-disposition': 'attachment; filename="appinsights-auth-proxy.har"' });
+    } catch (err) {
+      if (!res.headersSent) text(res, 500, (err as Error).message);
+      else res.destroy();
+    }
+  }
+
   function serveData(pathname: string, req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? pathname, 'http://inspector.invalid');
     if (pathname === '/api/clear') {
@@ -112,6 +133,16 @@ export function inspectorRoute(source: InspectorSource, options: InspectorRouteO
       if (req.headers.origin === undefined) return text(res, 403, 'no Origin');
       source.clear();
       res.writeHead(204, COMMON_HEADERS).end();
+      return;
+    }
+    if (pathname === '/api/har' && req.method === 'POST') {
+      // The page posts the sessions it shows: thousands of numbers do not fit in a URL (16 KB).
+      if (req.headers.origin === undefined) return text(res, 403, 'no Origin');
+      readBody(req, MAX_SEQ_LIST_BYTES).then(
+        (body) => sendHar(res, parseSeqList(body.toString('latin1'))),
+        (err: Error) => text(res, 413, err.message),
+      );
+      req.resume(); // http-mitm-proxy pauses each request before its hooks; this one is answered here
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -134,19 +165,7 @@ export function inspectorRoute(source: InspectorSource, options: InspectorRouteO
         detail: sessionDetail(record, source.detailContext),
       });
     }
-    if (pathname === '/api/har') {
-      const wanted = parseSeqList(url.searchParams.get('seq'));
-      const chosen = wanted
-        ? wanted.flatMap((seq) => {
-            const s = source.history.get(seq);
-            return s ? [s] : [];
-          })
-        : source.history.all();
-      const har = harFrom(chosen.map((s) => expandGuidance(JSON.parse(s.json))));
-      return json(res, 200, har, {
-        'content-disposition': 'attachment; filename="appinsights-auth-proxy.har"',
-      });
-    }
+    if (pathname === '/api/har') return sendHar(res, parseSeqList(url.searchParams.get('seq')));
     return text(res, 404, `no endpoint ${pathname}`);
   }
 

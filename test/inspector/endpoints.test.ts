@@ -24,6 +24,7 @@ function request(
   path: string,
   headers: Record<string, string> = {},
   method = 'GET',
+  body?: string,
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
@@ -32,7 +33,7 @@ function request(
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -97,6 +98,15 @@ describe('the data endpoints on the proxy address', () => {
     const reply = await Promise.race([head, late]);
     expect(reply === 'no answer' ? reply : reply.status).toBe(200);
     if (reply !== 'no answer') expect(reply.headers['content-type']).toMatch(/^text\/event-stream/);
+  });
+
+  it('reads the session list Export HAR posts (the relay holds request bodies back)', async () => {
+    const origin = { origin: `http://127.0.0.1:${proxy.port}`, 'content-type': 'text/plain' };
+    const posted = request(proxy.port, '/api/har', origin, 'POST', '1,2,3');
+    const late = new Promise<'no answer'>((r) => setTimeout(() => r('no answer'), 3000).unref());
+    const reply = await Promise.race([posted, late]);
+    expect(reply === 'no answer' ? reply : reply.status).toBe(200);
+    if (reply !== 'no answer') expect(JSON.parse(reply.text).log.entries).toEqual([]);
   });
 
   it('clear takes a POST from the page only', async () => {
@@ -278,24 +288,44 @@ describe('inspect LOGFILE', () => {
 });
 
 describe('Export HAR', () => {
-  it('takes each session once, however often the list names it', async () => {
-    // 5,000 copies of one 1 MB record in one answer ran the proxy out of memory.
-    const tmp = tempDir('aiproxy-har-seq-');
-    const file = `${tmp.dir}/one.log`;
+  let tmp: ReturnType<typeof tempDir>;
+  let source: Awaited<ReturnType<typeof logFileSource>>['source'];
+  let server: http.Server;
+  let port: number;
+  beforeAll(async () => {
+    tmp = tempDir('aiproxy-har-seq-');
+    const file = `${tmp.dir}/three.log`;
     const ex = exchange();
     const { analysis, findings } = diagnose(ex, { connectionStrings: [], expectEntra: false });
-    writeFileSync(file, `${JSON.stringify({ level: 30, msg: 'x', exchange: ex, analysis, findings })}\n`);
-    const { source } = await logFileSource(file);
-    const { server } = await serveLogFile(source, '127.0.0.1', 0);
-    try {
-      const port = (server.address() as AddressInfo).port;
-      const reply = await request(port, `/api/har?seq=${Array(1000).fill(1).join(',')}`);
-      expect(reply.status).toBe(200);
-      expect(JSON.parse(reply.text).log.entries).toHaveLength(1);
-    } finally {
-      source.feed.close();
-      server.close();
-      tmp.cleanup();
-    }
+    const logged = `${JSON.stringify({ level: 30, msg: 'x', exchange: ex, analysis, findings })}\n`;
+    writeFileSync(file, logged.repeat(3));
+    source = (await logFileSource(file)).source;
+    server = (await serveLogFile(source, '127.0.0.1', 0)).server;
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => {
+    source?.feed.close();
+    server?.close();
+    tmp?.cleanup();
+  });
+
+  it('takes each session once, however often the list names it', async () => {
+    // 5,000 copies of one 1 MB record in one answer ran the proxy out of memory.
+    const reply = await request(port, `/api/har?seq=${Array(1000).fill(1).join(',')}`);
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.text).log.entries).toHaveLength(1);
+  });
+
+  it('takes the list posted by the page, as long as --ui-history makes it', async () => {
+    // 5,000 session numbers are some 24 KB: beyond what a URL may carry (431).
+    const seqs = Array.from({ length: 5000 }, (_, i) => i + 1).join(',');
+    expect((await request(port, `/api/har?seq=${seqs}`)).status).toBe(431);
+    const origin = { origin: `http://127.0.0.1:${port}`, 'content-type': 'text/plain' };
+    const posted = await request(port, '/api/har', origin, 'POST', seqs);
+    expect(posted.status).toBe(200);
+    expect(JSON.parse(posted.text).log.entries).toHaveLength(3);
+    expect((await request(port, '/api/har', {}, 'POST', seqs)).status).toBe(403);
+    const elsewhere = { origin: 'http://attacker.example' };
+    expect((await request(port, '/api/har', elsewhere, 'POST', seqs)).status).toBe(403);
   });
 });

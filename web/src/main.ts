@@ -167,7 +167,12 @@ function flash(message: string): void {
 
 async function exportHar(): Promise<void> {
   const seqs = list.visibleSeqs();
-  const res = await fetch(`/api/har?seq=${seqs.join(',')}`);
+  // Posted: the numbers of thousands of sessions do not fit in a URL.
+  const res = await fetch('/api/har', {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: seqs.join(','),
+  });
   if (!res.ok) return flash(`export failed: ${res.status}`);
   const blob = await res.blob();
   const link = el('a', {});

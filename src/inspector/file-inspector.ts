@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
-import { createInterface } from 'node:readline';
 import { jsonOf, logLineOf, type ParsedLogLine } from '../model/log-line';
+import { logLines, MAX_LOG_LINE_BYTES } from '../model/log-lines';
 import { redactForOutput } from '../ingestion/redact-output';
 import { ReportBuilder } from '../sinks/report';
 import { type InspectorSource, inspectorRoute, snapshotOf } from './inspector-route';
@@ -23,6 +23,7 @@ export async function logFileSource(
   file: string,
   historySize = DEFAULT_UI_HISTORY,
   historyBytes = DEFAULT_UI_HISTORY_BYTES,
+  maxLineBytes = MAX_LOG_LINE_BYTES,
 ): Promise<LogFileSource> {
   const history = new SessionHistory(historySize, historyBytes);
   const counts = { lines: 0, exchanges: 0, unparsed: 0 };
@@ -33,8 +34,14 @@ export async function logFileSource(
     input.once('error', reject);
   });
   let lineNumber = 0;
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+  for await (const text of logLines(input, maxLineBytes)) {
     lineNumber += 1;
+    if (typeof text !== 'string') {
+      counts.lines += 1;
+      counts.unparsed += 1;
+      builder.addParsed(undefined, `(a line of ${text.tooLong} bytes: too long to read)`, lineNumber);
+      continue;
+    }
     if (!text.trim()) continue;
     counts.lines += 1;
     // Parsed once for both: the report reads the line as written, then the reader fills it in.

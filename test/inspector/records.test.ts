@@ -322,3 +322,28 @@ describe('what inspect says it loaded', () => {
     }
   });
 });
+
+describe('a saved log with a line too long to read', () => {
+  it("counts it as not parsed and reads on (a line past V8's string limit killed inspect)", async () => {
+    const tmp = tempDir('aiproxy-long-line-');
+    try {
+      const file = `${tmp.dir}/long.log`;
+      const ok = (i: number) => JSON.stringify({ level: 30, time: i, ...line(exchange({ id: `ex-${i}` })) });
+      const long = JSON.stringify({
+        level: 30,
+        ...line(exchange({ request: { body: body('x'.repeat(20_000)) } })),
+      });
+      writeFileSync(file, [ok(1), long, ok(2)].join('\n'));
+      const { source, counts } = await logFileSource(file, 1000, 64 * 2 ** 20, 10_000);
+      expect(counts).toEqual({ lines: 3, exchanges: 2, unparsed: 1 });
+      expect(source.history.rows().map((r) => r.id)).toEqual(['ex-1', 'ex-2']);
+      expect(source.report().unparsed[0]).toEqual({
+        line: 2,
+        text: expect.stringMatching(/too long to read/),
+      });
+      source.feed.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

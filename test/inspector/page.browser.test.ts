@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { generateLog } from '../../bench/generate-log';
 import { logFileSource, serveLogFile } from '../../src/inspector/file-inspector';
+import { exchange } from '../fixtures/exchanges';
 import { runCli, type CliProcess } from '../helpers/cli-process';
 import { httpsViaProxy } from '../helpers/proxy-client';
 import { makeJwt, startTestProxy, type TestProxy } from '../helpers/proxy-harness';
@@ -432,6 +433,28 @@ describe('the inspector page in chromium', () => {
       await waitHeld(big, 1000);
       if (shots) writeFileSync(path.join(shots, 'inspector-timings.txt'), `${report}\n`);
       await big.close();
+    } finally {
+      source.feed.close();
+      served.server.closeAllConnections();
+      await new Promise((r) => served.server.close(r));
+    }
+  });
+
+  it('says a record it cannot render cannot be shown, not that it is gone', async () => {
+    // A hand-edited line the list holds but the pane cannot build (a body that is not text).
+    const logFile = path.join(tmp.dir, 'odd.log');
+    const odd = { level: 30, msg: 'x', exchange: exchange(), analysis: { kind: 'track-v2.1' }, findings: [] };
+    Object.assign(odd.exchange.request.body, { text: { not: 'text' } });
+    writeFileSync(logFile, `${JSON.stringify(odd)}\n`);
+    const { source } = await logFileSource(logFile, 1000);
+    const served = await serveLogFile(source, '127.0.0.1', 0);
+    try {
+      const saved = await browser.context.newPage();
+      await saved.goto(`${served.url}?open=1`);
+      await saved.waitForFunction(() => /^Session 1 /.test(document.getElementById('pane').textContent));
+      const said = await saved.locator('#pane').textContent();
+      expect(said).toMatch(/^Session 1 cannot be shown \(500\): appinsights-auth-proxy inspector: /);
+      await saved.close();
     } finally {
       source.feed.close();
       served.server.closeAllConnections();

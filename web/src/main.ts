@@ -139,8 +139,13 @@ async function openSession(seq: number): Promise<void> {
   writeUrl();
   const res = await fetch(`/api/sessions/${seq}`);
   if (!res.ok) {
+    // 404: cleared or dropped from the history; anything else is this record failing to render.
+    const why =
+      res.status === 404
+        ? `is no longer held (${res.status}).`
+        : `cannot be shown (${res.status}): ${(await res.text()).trim()}`;
     clear(pane);
-    pane.appendChild(el('p', { class: 'muted' }, `Session ${seq} is no longer held (${res.status}).`));
+    pane.appendChild(el('p', { class: 'muted' }, `Session ${seq} ${why}`));
     return;
   }
   const payload = (await res.json()) as SessionPayload;

@@ -152,6 +152,14 @@ function envelopeRows(line: ExchangeLogLine): SessionDetail['envelopes'] {
   };
 }
 
+/**
+ * Guidance as the pane draws it: text, and lists of text. A saved log's full guidance is the log's
+ * own (only references are rebuilt from the catalog) and may hold any JSON there.
+ */
+const textOf = (value: unknown): string =>
+  typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
+const textsOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(textOf) : []);
+
 function findingView(finding: Finding, caCertPath: string | undefined): FindingView {
   const g = finding.guidance ?? { why: '', fix: [], learnMore: [] };
   const entry = findCatalogEntry(finding.id);
@@ -167,14 +175,14 @@ function findingView(finding: Finding, caCertPath: string | undefined): FindingV
   return {
     id: finding.id,
     severity: finding.severity,
-    title: finding.title,
+    title: textOf(finding.title),
     evidence: finding.evidence ?? {},
-    why: g.why ?? '',
+    why: textOf(g.why),
     ...(g.runtime ? { runtime: g.runtime } : {}),
-    runtimeFix: g.runtimeFix ?? [],
-    fix: g.fix ?? [],
+    runtimeFix: textsOf(g.runtimeFix),
+    fix: textsOf(g.fix),
     otherRuntimes,
-    learnMore: (g.learnMore ?? []).map((url) => ({ url, title: titles.get(url) ?? url })),
+    learnMore: textsOf(g.learnMore).map((url) => ({ url, title: titles.get(url) ?? url })),
   };
 }
 

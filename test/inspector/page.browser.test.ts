@@ -461,4 +461,36 @@ describe('the inspector page in chromium', () => {
       await new Promise((r) => served.server.close(r));
     }
   });
+
+  it('draws a saved record that holds JSON where text belongs', async () => {
+    const logFile = path.join(tmp.dir, 'odd-values.log');
+    const odd = {
+      level: 50,
+      msg: 'x',
+      exchange: exchange(),
+      analysis: { kind: 'other' },
+      findings: [
+        { id: 'X', severity: 'error', title: { a: 1 }, guidance: { why: 'w', fix: ['f'], learnMore: [] } },
+      ],
+    };
+    Object.assign(odd.exchange.request.body, { text: { not: 'text' } });
+    writeFileSync(logFile, `${JSON.stringify(odd)}\n`);
+    const { source } = await logFileSource(logFile, 1000);
+    const served = await serveLogFile(source, '127.0.0.1', 0);
+    try {
+      const saved = await browser.context.newPage();
+      const errors: string[] = [];
+      saved.on('pageerror', (e) => errors.push(e.message));
+      await saved.goto(`${served.url}?open=1`);
+      await saved.locator('#pane .bodies').waitFor();
+      await expect(saved.locator('#pane .finding-head').textContent()).resolves.toContain('{"a":1}');
+      await expect(saved.locator('#pane .body-text').first().textContent()).resolves.toBe('{"not":"text"}');
+      expect(errors).toEqual([]);
+      await saved.close();
+    } finally {
+      source.feed.close();
+      served.server.closeAllConnections();
+      await new Promise((r) => served.server.close(r));
+    }
+  });
 });

@@ -171,6 +171,29 @@ describe('session detail', () => {
   });
 });
 
+describe('session detail of a saved log', () => {
+  it('gives the pane text where it draws text, whatever JSON the log has in a finding', () => {
+    // The log's own full guidance is shown as written: an object there broke the pane.
+    const odd = line() as unknown as Record<string, any>;
+    odd.findings = [
+      {
+        id: 'X',
+        severity: 'error',
+        title: { a: 1 },
+        guidance: { why: 7, fix: 'run x', runtimeFix: [{ s: 1 }], learnMore: {} },
+      },
+    ];
+    const [view] = sessionDetail(odd as ExchangeLogLine).findings;
+    expect(view).toMatchObject({
+      title: '{"a":1}',
+      why: '7',
+      fix: [],
+      runtimeFix: ['{"s":1}'],
+      learnMore: [],
+    });
+  });
+});
+
 describe('copy as curl', () => {
   it('carries a $TOKEN placeholder, never the token, and quotes what came from traffic', () => {
     const token = jwtString(goodClaims());

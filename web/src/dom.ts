@@ -37,8 +37,13 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 export function append(parent: Node, ...children: Child[]): void {
   for (const child of children) {
     if (child === undefined || child === null || child === false) continue;
-    parent.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+    // A saved log may hold any JSON where text belongs: what is not a node is shown as text.
+    parent.appendChild(child instanceof Node ? child : document.createTextNode(textOf(child)));
   }
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 export function clear(node: Node): void {

@@ -9,6 +9,11 @@ const HOP_BY_HOP = [
   'transfer-encoding',
 ];
 
+/** True for a header (lower-case name) that belongs to one connection. */
+export function isHopByHop(lowerName: string): boolean {
+  return HOP_BY_HOP.includes(lowerName);
+}
+
 /**
  * Removes hop-by-hop headers (and those named in Connection) from a header object, in place.
  * Runs twice per relayed request: it deletes only what is there (a `delete` of a present key is

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type net from 'node:net';
 import type { ErrorCallback, IContext } from 'http-mitm-proxy';
 import { formatHostPort } from './connect-target';
+import { headersAsSent } from './headers-as-sent';
 import { stripHopByHop } from './hop-by-hop';
 import { type CaptureDeps, ExchangeCapture } from './exchange-capture';
 import { type DestinationPolicy, refusedDestination } from './exposure';
@@ -62,6 +63,8 @@ export class RelayState {
     const { ctx, deps } = this;
     const req = ctx.clientToProxyRequest;
     this.route = route;
+    // Repeated headers go as arrays (one line each): http.request takes them, the library's type does not say so.
+    ctx.proxyToServerRequestOptions!.headers = headersAsSent(req.rawHeaders) as Record<string, string>;
     aimUpstream(ctx.proxyToServerRequestOptions!, route, deps.upstream);
     // The upstream's silence until the response head; a plain timer (no AbortController per
     // request). The client's upload restarts it (refresh() is cheap): a slow upload is not the

@@ -1,0 +1,40 @@
+import { isHopByHop } from './hop-by-hop';
+
+/**
+ * The client's request headers for the upstream, from its raw header lines: each name spelled
+ * as the client spelled it, and every repeated line kept. Node's `req.headers` lower-cases the
+ * names and keeps only the first of a repeated Authorization, Content-Type, User-Agent (…), so
+ * forwarding it dropped a second Authorization header the service would have seen.
+ * Hop-by-hop headers, those the Connection header names (except Transfer-Encoding: Node frames
+ * the body by it) and the proxy's own `Proxy-*` headers are left out, as before.
+ */
+export function headersAsSent(rawHeaders: readonly string[]): Record<string, string | string[]> {
+  const dropped = namedByConnection(rawHeaders);
+  const spelling = new Map<string, string>();
+  const headers: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    if (lower !== 'transfer-encoding' && (isHopByHop(lower) || dropped.has(lower))) continue;
+    if (lower.startsWith('proxy-')) continue;
+    const key = spelling.get(lower);
+    if (key === undefined) {
+      spelling.set(lower, name);
+      headers[name] = rawHeaders[i + 1]!;
+      continue;
+    }
+    const value = headers[key]!;
+    headers[key] = Array.isArray(value) ? [...value, rawHeaders[i + 1]!] : [value, rawHeaders[i + 1]!];
+  }
+  return headers;
+}
+
+/** The header names every Connection line lists (lower case). */
+function namedByConnection(rawHeaders: readonly string[]): Set<string> {
+  const named = new Set<string>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() !== 'connection') continue;
+    for (const h of rawHeaders[i + 1]!.split(',')) named.add(h.trim().toLowerCase());
+  }
+  return named;
+}

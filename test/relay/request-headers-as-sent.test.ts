@@ -1,0 +1,62 @@
+import type { TLSSocket } from 'node:tls';
+import { tlsThroughProxy } from '../helpers/proxy-client';
+import { startProxiedUpstream } from '../helpers/proxied-upstream';
+
+const HOST = 'westus-0.in.applicationinsights.azure.com';
+
+/** Writes a raw request on the socket and resolves with everything read until the server closes. */
+function rawExchange(socket: TLSSocket, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+    socket.write(Buffer.from(request, 'latin1'));
+  });
+}
+
+/**
+ * The relay built the upstream request from Node's `req.headers`: names lower-cased and, for
+ * Authorization, Content-Type, User-Agent and the other single-value headers, every repeat after
+ * the first dropped. A request with two Authorization headers reached the service with one.
+ */
+describe('request headers reach the upstream as the client sent them', () => {
+  it('keeps repeated headers (two Authorization lines), their spelling and latin1 values', async () => {
+    const { proxy, upstream, close } = await startProxiedUpstream(HOST);
+    let received: string[] = [];
+    upstream.handler = (req, res) => {
+      received = req.rawHeaders;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    };
+    try {
+      const socket = await tlsThroughProxy(proxy.port, HOST, proxy.caPem);
+      const reply = await rawExchange(
+        socket,
+        `POST /v2.1/track HTTP/1.1\r\nHost: ${HOST}\r\n` +
+          'Authorization: Bearer first.token.value\r\nAuthorization: Bearer second.token.value\r\n' +
+          'X-Repeated: a\r\nX-Repeated: b\r\nMiXeD-CaSe: 1\r\nX-Latin: caf\xe9\r\n' +
+          'Proxy-Authorization: Basic dTpw\r\nConnection: close, X-Hop\r\nX-Hop: 1\r\n' +
+          'Content-Length: 2\r\n\r\n[]',
+      );
+      expect(reply).toMatch(/^HTTP\/1\.1 200/);
+      const pairs = [];
+      for (let i = 0; i < received.length; i += 2) pairs.push(`${received[i]}: ${received[i + 1]}`);
+      expect(pairs).toEqual(
+        expect.arrayContaining([
+          'Authorization: Bearer first.token.value',
+          'Authorization: Bearer second.token.value',
+          'X-Repeated: a',
+          'X-Repeated: b',
+          'MiXeD-CaSe: 1',
+          'X-Latin: caf\xe9',
+          'Content-Length: 2',
+        ]),
+      );
+      // Still per hop: the proxy's credentials and what Connection names are not forwarded.
+      expect(pairs.join('\n')).not.toMatch(/proxy-authorization|x-hop/i);
+    } finally {
+      await close();
+    }
+  });
+});

@@ -1,22 +1,27 @@
 import { isHopByHop } from './hop-by-hop';
 
 /**
- * The client's request headers for the upstream, from its raw header lines: each name spelled
- * as the client spelled it, and every repeated line kept. Node's `req.headers` lower-cases the
- * names and keeps only the first of a repeated Authorization, Content-Type, User-Agent (…), so
- * forwarding it dropped a second Authorization header the service would have seen.
- * Hop-by-hop headers, those the Connection header names (except Transfer-Encoding: Node frames
- * the body by it) and the proxy's own `Proxy-*` headers are left out, as before.
+ * A message's headers for the other side, from its raw header lines: each name spelled as the
+ * peer spelled it, and every repeated line kept. Node's `headers` object lower-cases the names
+ * and keeps only the first of a repeated Authorization, Content-Type, Retry-After (…), so
+ * relaying it dropped a second Authorization header the service would have seen.
+ * Hop-by-hop headers and those the Connection header names are left out, as before; a request
+ * keeps Transfer-Encoding (Node frames the body by it) and loses the proxy's own `Proxy-*`.
  */
-export function headersAsSent(rawHeaders: readonly string[]): Record<string, string | string[]> {
+export function headersAsSent(
+  rawHeaders: readonly string[],
+  message: 'request' | 'response',
+): Record<string, string | string[]> {
+  const request = message === 'request';
   const dropped = namedByConnection(rawHeaders);
   const spelling = new Map<string, string>();
   const headers: Record<string, string | string[]> = {};
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const lower = name.toLowerCase();
-    if (lower !== 'transfer-encoding' && (isHopByHop(lower) || dropped.has(lower))) continue;
-    if (lower.startsWith('proxy-')) continue;
+    const framing = request && lower === 'transfer-encoding';
+    if (!framing && (isHopByHop(lower) || dropped.has(lower))) continue;
+    if (request && lower.startsWith('proxy-')) continue;
     const key = spelling.get(lower);
     if (key === undefined) {
       spelling.set(lower, name);

@@ -3,7 +3,6 @@ import type net from 'node:net';
 import type { ErrorCallback, IContext } from 'http-mitm-proxy';
 import { formatHostPort } from './connect-target';
 import { headersAsSent } from './headers-as-sent';
-import { stripHopByHop } from './hop-by-hop';
 import { type CaptureDeps, ExchangeCapture } from './exchange-capture';
 import { type DestinationPolicy, refusedDestination } from './exposure';
 import { nextExchangeId, requestOpening } from './live-exchange';
@@ -63,8 +62,10 @@ export class RelayState {
     const { ctx, deps } = this;
     const req = ctx.clientToProxyRequest;
     this.route = route;
-    // Repeated headers go as arrays (one line each): http.request takes them, the library's type does not say so.
-    ctx.proxyToServerRequestOptions!.headers = headersAsSent(req.rawHeaders) as Record<string, string>;
+    // Repeated headers go as arrays (one line each): http.request takes them, the library's type
+    // does not say so.
+    const headers = headersAsSent(req.rawHeaders, 'request');
+    ctx.proxyToServerRequestOptions!.headers = headers as Record<string, string>;
     aimUpstream(ctx.proxyToServerRequestOptions!, route, deps.upstream);
     // The upstream's silence until the response head; a plain timer (no AbortController per
     // request). The client's upload restarts it (refresh() is cheap): a slow upload is not the
@@ -181,8 +182,11 @@ export class RelayState {
     // unless it holds bytes Node cannot write (a hostile upstream would crash the write).
     const { reason, replaced } = safeReasonPhrase(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage);
     this.ctx.proxyToClientResponse.statusMessage = reason;
-    // Framing and connection management are per hop: Node sets them for the client's connection.
-    stripHopByHop(upstreamRes.headers, false);
+    // The upstream's header lines as sent (spelling, repeats), without framing and connection
+    // management: those are per hop, Node sets them for the client's connection. No Date of
+    // our own either: the client gets the upstream's, or none when it sent none.
+    upstreamRes.headers = headersAsSent(upstreamRes.rawHeaders, 'response');
+    this.ctx.proxyToClientResponse.sendDate = false;
     const dropped = dropUnwritableHeaders(upstreamRes.headers);
     if (replaced || dropped.length > 0) {
       this.deps.notice({

@@ -95,6 +95,17 @@ export async function tlsThroughProxy(
   return socket;
 }
 
+/** Writes a raw request (latin1 bytes) and resolves with everything read, as latin1, until the server closes. */
+export function rawExchange(socket: tls.TLSSocket, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+    socket.write(Buffer.from(request, 'latin1'));
+  });
+}
+
 /** One HTTPS request through a fresh CONNECT tunnel (the exporter's pattern). */
 export async function httpsViaProxy(options: HttpsViaProxyOptions): Promise<ProxiedResponse> {
   const port = options.port ?? 443;

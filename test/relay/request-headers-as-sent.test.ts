@@ -1,19 +1,7 @@
-import type { TLSSocket } from 'node:tls';
-import { tlsThroughProxy } from '../helpers/proxy-client';
+import { rawExchange, tlsThroughProxy } from '../helpers/proxy-client';
 import { startProxiedUpstream } from '../helpers/proxied-upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
-
-/** Writes a raw request on the socket and resolves with everything read until the server closes. */
-function rawExchange(socket: TLSSocket, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
-    socket.on('end', () => resolve(text));
-    socket.on('error', reject);
-    socket.write(Buffer.from(request, 'latin1'));
-  });
-}
 
 /**
  * The relay built the upstream request from Node's `req.headers`: names lower-cased and, for

@@ -43,3 +43,30 @@ function namedByConnection(rawHeaders: readonly string[]): Set<string> {
   }
   return named;
 }
+
+/** Request headers as the capture records them: lower-case names, repeated lines as arrays. */
+export type RecordedHeaders = NodeJS.Dict<string | string[]>;
+
+/**
+ * `req.headers` for the record, except that a header Node kept only the first line of (a second
+ * Authorization, Content-Type, …) lists every line the client sent: the log showed one
+ * Authorization header for a request that carried two. Repeats Node joins stay joined.
+ */
+export function headersWithRepeats(headers: RecordedHeaders, rawHeaders: readonly string[]): RecordedHeaders {
+  // The usual request repeats nothing: one line per name, nothing to restore.
+  if (rawHeaders.length / 2 === Object.keys(headers).length) return headers;
+  const lines = new Map<string, string[]>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const lower = rawHeaders[i]!.toLowerCase();
+    const values = lines.get(lower);
+    if (values) values.push(rawHeaders[i + 1]!);
+    else lines.set(lower, [rawHeaders[i + 1]!]);
+  }
+  let restored: RecordedHeaders | undefined;
+  for (const [name, values] of lines) {
+    if (values.length < 2 || headers[name] !== values[0]) continue;
+    restored ??= { ...headers };
+    restored[name] = values;
+  }
+  return restored ?? headers;
+}

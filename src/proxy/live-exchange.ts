@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { ExchangeError, Scope } from '../model/exchange';
 import type { BodyTap } from './body-tap';
+import { headersWithRepeats, type RecordedHeaders } from './headers-as-sent';
 import { formatHostPort, type HostPort } from './connect-target';
 import type { Route } from './request-routing';
 import type { ResolveMap } from './resolve-map';
@@ -16,7 +17,7 @@ export interface LiveOpening {
   readonly target: HostPort;
   readonly path: string;
   readonly httpVersion: string;
-  readonly requestHeaders: IncomingHttpHeaders;
+  readonly requestHeaders: RecordedHeaders;
   readonly upstream?: { readonly address: string; readonly viaProxy?: string };
 }
 
@@ -107,7 +108,7 @@ export function requestOpening(
     target,
     path: route.path,
     httpVersion: req.httpVersion,
-    requestHeaders: req.headers,
+    requestHeaders: headersWithRepeats(req.headers, req.rawHeaders),
     upstream: deps.upstreamProxy
       ? { address: formatHostPort(target), viaProxy: deps.upstreamProxy.host }
       : { address: formatHostPort(deps.resolve.lookup(target.host, target.port)) },

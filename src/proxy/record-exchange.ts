@@ -1,19 +1,24 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { summarizeAuthorization } from '../ingestion/jwt';
 import { redactPath, SECRET_HEADERS } from '../ingestion/redact';
 import type { BodyCapture, Exchange, ExchangeDraft, HeaderMap } from '../model/exchange';
 import { formatHostPort } from './connect-target';
 import { describeBody } from './decode-body';
+import type { RecordedHeaders } from './headers-as-sent';
 import type { LiveExchange } from './live-exchange';
 
-function redactHeaders(headers: IncomingHttpHeaders): HeaderMap {
+function redactHeaders(headers: RecordedHeaders): HeaderMap {
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || !Object.hasOwn(headers, name)) continue;
-    out[name] = SECRET_HEADERS.has(name) ? '[redacted]' : value;
+    out[name] = SECRET_HEADERS.has(name) ? redacted(name, value) : value;
   }
   return out;
+}
+
+/** A secret header's value hidden; two Authorization lines stay two (Set-Cookie stays one). */
+function redacted(name: string, value: string | string[]): string | string[] {
+  return Array.isArray(value) && name !== 'set-cookie' ? value.map(() => '[redacted]') : '[redacted]';
 }
 
 const EMPTY_BODY: BodyCapture = { size: 0, captured: 0, truncated: false };
@@ -46,7 +51,9 @@ export async function recordExchange(
   const hostPort = defaultPort(live.scheme, live.target.port)
     ? live.target.host
     : formatHostPort(live.target);
-  const auth = live.requestHeaders.authorization;
+  // A request with two Authorization lines: the first is the one summarised (both are listed).
+  const authorization = live.requestHeaders.authorization;
+  const auth = Array.isArray(authorization) ? authorization[0] : authorization;
   const [requestBody, responseBody] = await Promise.all([
     live.requestBody
       ? options.decodeRequestBody

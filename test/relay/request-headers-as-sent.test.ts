@@ -1,4 +1,6 @@
+import { harFrom } from '../../src/sinks/har';
 import { rawExchange, tlsThroughProxy } from '../helpers/proxy-client';
+import { makeJwt } from '../helpers/proxy-harness';
 import { startProxiedUpstream } from '../helpers/proxied-upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
@@ -43,6 +45,32 @@ describe('request headers reach the upstream as the client sent them', () => {
       );
       // Still per hop: the proxy's credentials and what Connection names are not forwarded.
       expect(pairs.join('\n')).not.toMatch(/proxy-authorization|x-hop/i);
+    } finally {
+      await close();
+    }
+  });
+
+  it('the log and the HAR list both Authorization lines, redacted; the first is the one summarised', async () => {
+    const { proxy, close } = await startProxiedUpstream(HOST);
+    const first = makeJwt({ aud: 'https://monitor.azure.com', oid: 'first-oid' });
+    const second = makeJwt({ aud: 'https://monitor.azure.com', oid: 'second-oid' });
+    try {
+      const socket = await tlsThroughProxy(proxy.port, HOST, proxy.caPem);
+      await rawExchange(
+        socket,
+        `POST /v2.1/track HTTP/1.1\r\nHost: ${HOST}\r\nAuthorization: Bearer ${first}\r\n` +
+          `Authorization: Bearer ${second}\r\nConnection: close\r\nContent-Length: 2\r\n\r\n[]`,
+      );
+      const [line] = await proxy.waitForExchanges(1);
+      expect(line.exchange.request.headers.authorization).toEqual(['[redacted]', '[redacted]']);
+      expect(line.exchange.request.authorization.jwt.claims.oid).toBe('first-oid');
+      const har = harFrom([line]);
+      const authorization = har.log.entries[0]!.request.headers.filter((h) => h.name === 'authorization');
+      expect(authorization).toEqual([
+        { name: 'authorization', value: '[redacted]' },
+        { name: 'authorization', value: '[redacted]' },
+      ]);
+      expect(proxy.raw()).not.toContain(first.split('.')[2]);
     } finally {
       await close();
     }

@@ -92,6 +92,18 @@ function looksLikeText(data: Buffer, contentType?: string): boolean {
   return true;
 }
 
+/**
+ * The codings a Content-Encoding value lists, without `identity` (which changes nothing):
+ * `gzip, identity` is a gzip body, and was logged as undecodable binary text.
+ */
+function contentCodings(contentEncoding: string | undefined): string[] {
+  if (!contentEncoding) return [];
+  return contentEncoding
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '' && c.toLowerCase() !== 'identity');
+}
+
 /** Builds the BodyCapture of an Exchange from the tap's bytes: decoded, capped, redacted. */
 export async function describeBody(
   headers: HeaderMap,
@@ -106,8 +118,16 @@ export async function describeBody(
   if (contentEncoding) body.contentEncoding = contentEncoding;
   if (kept.length === 0) return body;
   let decoded = kept;
-  if (contentEncoding && !/^\s*identity\s*$/i.test(contentEncoding)) {
-    const result = await inflateCapped(kept, contentEncoding, cap, !body.truncated);
+  const codings = contentCodings(contentEncoding);
+  if (codings.length > 0) {
+    let result: { data: Buffer; truncated: boolean; error?: string } = { data: kept, truncated: false };
+    // Applied in the order listed, so undone from the last (RFC 9110 §8.4).
+    for (const coding of codings.reverse()) {
+      const complete = !body.truncated && !result.truncated;
+      const step = await inflateCapped(result.data, coding, cap, complete);
+      result = { ...step, truncated: result.truncated || step.truncated };
+      if (step.error) break;
+    }
     decoded = result.data;
     body.decodedSize = decoded.length;
     body.decodedTruncated = result.truncated || body.truncated;

@@ -1,0 +1,43 @@
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { describeBody } from '../../src/proxy/decode-body';
+
+const JSON_BODY =
+  '[{"name":"Microsoft.ApplicationInsights.Event","iKey":"11111111-2222-3333-4444-555555555555"}]';
+
+function describe_(encoding: string, data: Buffer) {
+  return describeBody(
+    { 'content-type': 'application/json', 'content-encoding': encoding },
+    data.length,
+    data,
+    1 << 20,
+  );
+}
+
+/**
+ * Content-Encoding is a list (RFC 9110 §8.4): `gzip, identity` is a gzip body. The capture took the
+ * whole value for one coding's name, said "unsupported", and logged the compressed bytes as text.
+ */
+describe('a Content-Encoding that lists several codings', () => {
+  it.each([
+    ['gzip, identity', gzipSync(JSON_BODY)],
+    ['identity, gzip', gzipSync(JSON_BODY)],
+    ['GZIP', gzipSync(JSON_BODY)],
+    ['br, gzip', gzipSync(brotliCompressSync(JSON_BODY))],
+  ])('%s is decoded', async (encoding, data) => {
+    const body = await describe_(encoding, data);
+    expect(body.decodeError).toBeUndefined();
+    expect(body.decodedSize).toBe(JSON_BODY.length);
+    expect(body.text).toContain('"iKey":"11111111-****-****-****-********5555"');
+  });
+
+  it('a coding it does not know is named in the error', async () => {
+    const body = await describe_('gzip, compress', Buffer.from('xyz'));
+    expect(body.decodeError).toBe('unsupported content-encoding "compress"');
+  });
+
+  it('identity alone is no coding at all', async () => {
+    const body = await describe_('identity', Buffer.from(JSON_BODY));
+    expect(body.decodedSize).toBeUndefined();
+    expect(body.text).toContain('Microsoft.ApplicationInsights.Event');
+  });
+});

@@ -114,11 +114,13 @@ function envelopeRows(line: ExchangeLogLine): SessionDetail['envelopes'] {
     return empty(
       body.omitted === 'healthy'
         ? 'body not kept: the log keeps bodies of failures only (--log-bodies all keeps every one)'
-        : body.omitted === 'sampled'
-          ? 'body not decoded: beyond the per-second decode budget'
-          : body.omitted === 'repeated'
-            ? 'body not kept: a repeat of a failure the log already showed with its body this minute'
-            : 'no body text was captured',
+        : body.omitted === 'off'
+          ? 'body not kept: the proxy ran with --log-bodies none'
+          : body.omitted === 'sampled'
+            ? 'body not decoded: beyond the per-second decode budget'
+            : body.omitted === 'repeated'
+              ? 'body not kept: a repeat of a failure the log already showed with its body this minute'
+              : 'no body text was captured',
     );
   const parsed = parseJsonBody(body.text);
   const byIndex = new Map<number, IngestionItemError>();

@@ -65,10 +65,11 @@ export interface BodyCapture {
   base64?: string;
   /**
    * Why `text`/`base64` are absent although bytes were captured: 'sampled' (a healthy exchange
-   * beyond the per-second decode budget), 'healthy' (the log keeps bodies of failures only) or
-   * 'repeated' (one more failure of a kind the log already showed several times this minute).
+   * beyond the per-second decode budget), 'healthy' (the log keeps bodies of failures only),
+   * 'off' (`--log-bodies none`: no exchange keeps its body) or 'repeated' (one more failure of a
+   * kind the log already showed several times this minute).
    */
-  omitted?: 'sampled' | 'healthy' | 'repeated';
+  omitted?: 'sampled' | 'healthy' | 'off' | 'repeated';
 }
 
 export interface RequestRecord {

@@ -26,7 +26,10 @@ export interface ExchangeSink {
 /** Which exchanges keep their body text in the log: bodies make lines large, failures need them. */
 export type LogBodies = 'failures' | 'all' | 'none';
 
-export function withoutBodyText(exchange: Exchange, why: 'healthy' | 'repeated' = 'healthy'): Exchange {
+export function withoutBodyText(
+  exchange: Exchange,
+  why: 'healthy' | 'off' | 'repeated' = 'healthy',
+): Exchange {
   const strip = (body: Exchange['request']['body']) => {
     if (body.text === undefined && body.base64 === undefined) return body;
     const { text: _text, base64: _base64, ...rest } = body;
@@ -51,7 +54,9 @@ export function withBodiesPolicy(
 ): ExchangeLogLine {
   if (bodies === 'all') return line;
   const failure = bodies === 'failures' && levelOf(line.exchange, line.findings) !== 'info';
-  if (!failure) return { ...line, exchange: withoutBodyText(line.exchange) };
+  // With `none` a failure loses its body too: saying "healthy" there misled the reader of a 401.
+  if (!failure)
+    return { ...line, exchange: withoutBodyText(line.exchange, bodies === 'none' ? 'off' : 'healthy') };
   if (!repeats || !hasBodyText(line.exchange)) return line;
   return repeats.take(failureKind(line.exchange, line.findings))
     ? line

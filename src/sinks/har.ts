@@ -138,6 +138,7 @@ function truncationNote(body: BodyCapture): string | undefined {
   if (body.decodeError) return `body could not be decoded: ${body.decodeError}`;
   if (body.omitted === 'repeated')
     return 'body not kept: a repeat of a failure the log already showed with its body';
+  if (body.omitted === 'off') return 'body not kept: --log-bodies none';
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { withBodiesPolicy } from '../../src/sinks/exchange-sink';
 import { HarFileSink } from '../../src/sinks/har-sink';
 import { tempDir } from '../helpers/tmp';
 import { exchange, finding, logLine } from './fixtures';
@@ -38,5 +39,18 @@ describe('--har honours --log-bodies', () => {
       expect(e.response.content.text).toBeUndefined();
     }
     for (const e of await entries('all')) expect(e.request.postData.text).toContain('iKey');
+  });
+
+  it('none: a failure says its body was not kept because of the flag, not because it was healthy', async () => {
+    const failing = logLine({
+      level: 'error',
+      exchange: exchange({ status: 401, reason: 'Unauthorized' }),
+      findings: [finding('TOKEN_MISSING', 'error')],
+    }) as any;
+    const logged = withBodiesPolicy(failing, 'none');
+    expect(logged.exchange.request.body.omitted).toBe('off');
+    expect(logged.exchange.response!.body.omitted).toBe('off');
+    const [, entry] = await entries('none');
+    expect(entry.request.postData.comment).toBe('body not kept: --log-bodies none');
   });
 });

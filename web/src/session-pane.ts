@@ -178,13 +178,15 @@ function bodyBlock(title: string, body: BodyCapture | undefined): HTMLElement {
             { class: 'muted' },
             body.omitted === 'healthy'
               ? 'not kept: the log keeps bodies of failures only (--log-bodies all)'
-              : body.omitted === 'sampled'
-                ? 'not decoded (beyond the decode budget)'
-                : body.omitted === 'repeated'
-                  ? 'not kept: a repeat of a failure the log showed with its body this minute'
-                  : body.size
-                    ? 'not captured'
-                    : 'empty',
+              : body.omitted === 'off'
+                ? 'not kept: the proxy ran with --log-bodies none'
+                : body.omitted === 'sampled'
+                  ? 'not decoded (beyond the decode budget)'
+                  : body.omitted === 'repeated'
+                    ? 'not kept: a repeat of a failure the log showed with its body this minute'
+                    : body.size
+                      ? 'not captured'
+                      : 'empty',
           );
   return el('div', { class: 'body' }, el('h4', {}, `${title} (${facts.join(', ')})`), content);
 }

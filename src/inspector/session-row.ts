@@ -1,6 +1,6 @@
 import type { Exchange } from '../model/exchange';
 import type { Finding, Severity } from '../model/finding';
-import type { ExchangeLogLine } from '../model/log-line';
+import { type ExchangeLogLine, itemsSentOf } from '../model/log-line';
 import { levelOf } from '../sinks/exchange-sink';
 
 /**
@@ -114,7 +114,7 @@ export function sessionRow(seq: number, line: ExchangeLogLine): SessionRow {
   if (version) row.apiVersion = version;
   const auth = authOf(exchange);
   if (auth) row.auth = auth;
-  const sent = analysis?.envelopes?.count ?? analysis?.ingestionResponse?.itemsReceived;
+  const sent = itemsSentOf(analysis);
   if (typeof sent === 'number') row.itemsSent = sent;
   const accepted = analysis?.ingestionResponse?.itemsAccepted;
   if (typeof accepted === 'number') row.itemsAccepted = accepted;

@@ -50,6 +50,19 @@ export interface Analysis {
   [extra: string]: unknown;
 }
 
+/**
+ * How many telemetry items a track request carried: the envelopes the proxy decoded, or the
+ * service's own itemsReceived when it decoded none, or only part of a body cut at
+ * --max-capture-bytes (a 1 MiB cut of a 3 MiB batch counted a third of its items).
+ */
+export function itemsSentOf(analysis: Partial<Analysis> | undefined): number | undefined {
+  const counted = analysis?.envelopes?.count;
+  const received = analysis?.ingestionResponse?.itemsReceived;
+  const requestBody = analysis?.requestBody as { truncated?: unknown } | undefined;
+  if (requestBody?.truncated === true && typeof received === 'number') return received;
+  return typeof counted === 'number' ? counted : received;
+}
+
 /** One line of the annotated log (besides pino's own level/time/msg). */
 export interface ExchangeLogLine {
   msg: string;

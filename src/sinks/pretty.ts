@@ -6,6 +6,7 @@
  * laid out, so neither a secret nor a forged line from a peer reaches the terminal.
  */
 import { redactForOutput } from '../ingestion/redact-output';
+import { itemsSentOf } from '../model/log-line';
 import { redactText } from '../ingestion/redact';
 import { escapeControls, escapeStrings } from './terminal-text';
 import { expandGuidance } from '../diagnosis/guidance-ref';
@@ -75,7 +76,7 @@ export function isHealthyExchange(line: Json): boolean {
 
 function itemCounts(analysis: Json | undefined): string[] {
   const parts: string[] = [];
-  const sent = analysis?.envelopes?.count;
+  const sent = itemsSentOf(analysis);
   if (typeof sent === 'number') parts.push(`${sent} item${sent === 1 ? '' : 's'}`);
   const response = analysis?.ingestionResponse;
   if (typeof response?.itemsAccepted === 'number') {

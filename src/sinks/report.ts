@@ -5,7 +5,7 @@ import { fixRank } from '../diagnosis/catalog';
 import { redactText } from '../ingestion/redact';
 import { redactForOutput } from '../ingestion/redact-output';
 import { isGuidanceRef, rebuildGuidance } from '../diagnosis/guidance-ref';
-import { jsonOf } from '../model/log-line';
+import { itemsSentOf, jsonOf } from '../model/log-line';
 
 /**
  * The summary of a log: what was exchanged, what went wrong, and what to do first. Built one
@@ -174,9 +174,7 @@ export class ReportBuilder {
 
     if (!isTrack(line)) return;
     this.telemetry.trackRequests += 1;
-    // A body the proxy did not decode (healthy, beyond its decode budget) is counted by the
-    // service's own itemsReceived.
-    const sent = line.analysis?.envelopes?.count ?? line.analysis?.ingestionResponse?.itemsReceived;
+    const sent = itemsSentOf(line.analysis);
     if (typeof sent === 'number') this.telemetry.itemsSent += sent;
     const code = exchange.response?.status;
     const accepted = line.analysis?.ingestionResponse?.itemsAccepted;

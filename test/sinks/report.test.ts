@@ -132,4 +132,14 @@ describe('report verdicts', () => {
     expect(report.exchanges.byHost['(other)']).toBe(450);
     expect(report.findings[0]!.identities).toHaveLength(50);
   });
+
+  it("counts a batch cut at the capture cap by the service's itemsReceived, not the envelopes it kept", () => {
+    const builder = new ReportBuilder();
+    const cut = analysis(3);
+    cut.ingestionResponse!.itemsReceived = 10;
+    cut.requestBody = { shape: 'ndjson', documents: 3, invalidLines: 1, truncated: true };
+    builder.addRecord(logLine({ analysis: cut }));
+    builder.addRecord(logLine({ analysis: analysis(2) }));
+    expect(builder.result().telemetry.itemsSent).toBe(12);
+  });
 });

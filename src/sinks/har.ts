@@ -139,6 +139,10 @@ function truncationNote(body: BodyCapture): string | undefined {
   if (body.omitted === 'repeated')
     return 'body not kept: a repeat of a failure the log already showed with its body';
   if (body.omitted === 'off') return 'body not kept: --log-bodies none';
+  // Without a note, a HAR viewer shows an empty body for bytes that were sent.
+  if (body.omitted === 'healthy')
+    return 'body not kept: the log keeps bodies of failures only (--log-bodies all keeps every one)';
+  if (body.omitted === 'sampled') return 'body not decoded: beyond the per-second decode budget';
   return undefined;
 }
 

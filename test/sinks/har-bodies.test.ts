@@ -29,6 +29,9 @@ describe('--har honours --log-bodies', () => {
     const [healthy, failing] = await entries('failures');
     expect(healthy.request.postData.text).toBe('');
     expect(healthy.response.content.text).toBeUndefined();
+    // The empty text is explained: the body was sent, the log did not keep it.
+    expect(healthy.request.postData.comment).toMatch(/^body not kept: the log keeps bodies of failures only/);
+    expect(healthy.response.content.comment).toMatch(/^body not kept: the log keeps bodies of failures only/);
     expect(failing.request.postData.text).toContain('iKey');
     expect(failing.response.content.text).toContain('itemsReceived');
   });

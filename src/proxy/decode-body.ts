@@ -55,7 +55,13 @@ function inflateStreaming(
             ? zlib.createBrotliDecompress()
             : undefined;
     if (!inflater) {
-      resolve({ data, truncated: false, error: `unsupported content-encoding "${encoding}"` });
+      // Nothing decoded: the bytes are still encoded, and shown as text or base64 they would
+      // carry whatever the encoding hides (a full iKey, a token) past the redaction.
+      resolve({
+        data: Buffer.alloc(0),
+        truncated: false,
+        error: `unsupported content-encoding "${encoding}"`,
+      });
       return;
     }
     const out: Buffer[] = [];

@@ -35,6 +35,30 @@ describe('a Content-Encoding that lists several codings', () => {
     expect(body.decodeError).toBe('unsupported content-encoding "compress"');
   });
 
+  it('bytes left encoded by an unknown coding are not kept (as text they were mojibake, as base64 a way round redaction)', async () => {
+    const body = await describe_('compress', gzipSync(JSON_BODY));
+    expect(body.text).toBeUndefined();
+    expect(body.base64).toBeUndefined();
+    expect(body.decodedSize).toBe(0);
+  });
+
+  it('nor as base64 for a binary type, which gunzip would turn back into the full iKey', async () => {
+    const data = gzipSync(JSON_BODY);
+    const body = await describeBody(
+      { 'content-type': 'application/octet-stream', 'content-encoding': 'x-unknown' },
+      data.length,
+      data,
+      1 << 20,
+    );
+    expect(body.base64).toBeUndefined();
+  });
+
+  it('the text decoded before a corrupt end stays text', async () => {
+    const body = await describe_('gzip', gzipSync(JSON_BODY).subarray(0, 60));
+    expect(body.decodeError).toMatch(/^gzip decoding failed/);
+    expect(body.text).toMatch(/^\[\{"name":"Microsoft/);
+  });
+
   it('identity alone is no coding at all', async () => {
     const body = await describe_('identity', Buffer.from(JSON_BODY));
     expect(body.decodedSize).toBeUndefined();

@@ -810,6 +810,18 @@ const CASES: Case[] = [
   },
   { name: 'upstream failed', exchange: failedExchange('UPSTREAM_FAILED'), ids: ['UPSTREAM_UNREACHABLE'] },
   {
+    name: "an upstream answer Node's parser refuses is not a failed connection",
+    exchange: failedExchange('UPSTREAM_FAILED', {
+      code: 'HPE_HEADER_OVERFLOW',
+      message: 'Parse Error: Header overflow',
+    }),
+    ids: ['UPSTREAM_UNREACHABLE'],
+    check: {
+      id: 'UPSTREAM_UNREACHABLE',
+      titleIncludes: 'its answer could not be read as HTTP/1.1 (HPE_HEADER_OVERFLOW)',
+    },
+  },
+  {
     name: 'upstream TLS',
     exchange: failedExchange('UPSTREAM_TLS_FAILED', { code: 'CERT_HAS_EXPIRED' }),
     ids: ['UPSTREAM_TLS_FAILED'],

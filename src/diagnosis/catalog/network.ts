@@ -45,11 +45,14 @@ export const NETWORK_ENTRIES: CatalogEntry[] = [
     severity: 'error',
     stage: 'network',
     title: 'The proxy could not reach the service',
-    symptom: 'The proxy answered the app itself (502) because it could not connect to the service.',
-    why: 'The connection to the upstream failed: the name did not resolve, the connection was refused or reset, or the upstream proxy failed. The app would likely see the same from this network without the proxy.',
-    detection: "The proxy's upstream connection failed (DNS, refused, reset, upstream proxy).",
+    symptom:
+      'The proxy answered the app itself (502) because it could not connect to the service, or could not read its answer.',
+    why: 'The connection to the upstream failed: the name did not resolve, the connection was refused or reset, or the upstream proxy failed. The app would likely see the same from this network without the proxy. With an `HPE_` code the upstream was reached, but its answer was not HTTP/1.1 that Node can read (a header block over 16 KB, a malformed header, conflicting lengths).',
+    detection:
+      "The proxy's upstream connection failed (DNS, refused, reset, upstream proxy), or Node's HTTP parser refused the answer (an `HPE_` code).",
     fix: [
       'Check DNS and the firewall from this machine to the host in the evidence (port 443).',
+      'With an `HPE_` code, look at the raw answer (`curl -v` from this machine): a TLS-inspecting device or a test double on the path sends it, not Azure Monitor.',
       'If the network needs a corporate proxy, start this proxy with its upstream proxy setting.',
       'Compare the host with the endpoints of the connection string: a typo in IngestionEndpoint shows up here.',
     ],

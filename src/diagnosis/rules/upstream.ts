@@ -23,6 +23,16 @@ const REASON: Partial<Record<ExchangeErrorKind, string>> = {
   UPSTREAM_TIMEOUT: 'timed out',
 };
 
+/**
+ * An `HPE_` code is Node's HTTP parser refusing the upstream's answer (headers over 16 KB, a bad
+ * header, two lengths): the service was reached, so "connection failed" sent readers to DNS.
+ */
+function reasonOf(kind: ExchangeErrorKind, code: string | undefined): string | undefined {
+  if (kind === 'UPSTREAM_FAILED' && code?.startsWith('HPE_'))
+    return 'its answer could not be read as HTTP/1.1';
+  return REASON[kind];
+}
+
 export const upstreamRule: Rule = {
   name: 'upstream',
   emits: ['UPSTREAM_UNREACHABLE', 'UPSTREAM_TLS_FAILED', 'UPSTREAM_TIMEOUT'],
@@ -34,7 +44,7 @@ export const upstreamRule: Rule = {
     return [
       {
         id,
-        title: `The proxy could not complete the exchange with ${host}:${port}: ${REASON[error.kind]}${error.code ? ` (${error.code})` : ''}`,
+        title: `The proxy could not complete the exchange with ${host}:${port}: ${reasonOf(error.kind, error.code)}${error.code ? ` (${error.code})` : ''}`,
         evidence: {
           host,
           port,

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ExchangeError } from '../model/exchange';
 import { BodyTap } from './body-tap';
+import { headersWithRepeats } from './headers-as-sent';
 import { type LiveExchange, type LiveOpening, type LiveResponse, liveExchange } from './live-exchange';
 
 /** What a capture needs from outside: passed in, so it is tested without sockets. */
@@ -19,6 +20,8 @@ export interface ResponseHead {
   readonly statusMessage?: string;
   readonly httpVersion: string;
   readonly headers: IncomingHttpHeaders;
+  /** The header lines as received, when known: repeats Node's `headers` keeps only once. */
+  readonly rawHeaders?: readonly string[];
 }
 
 const CLIENT_ABORTED: ExchangeError = {
@@ -66,8 +69,8 @@ export class ExchangeCapture {
       status: head.statusCode ?? 0,
       reason: head.statusMessage ?? '',
       httpVersion: head.httpVersion,
-      // A copy: the relay strips hop-by-hop headers from the original before forwarding it.
-      headers: { ...head.headers },
+      // A copy: the relay replaces the original with the lines it forwards.
+      headers: { ...headersWithRepeats(head.headers, head.rawHeaders ?? []) },
       at: this.deps.now(),
     };
     this.responseBody = new BodyTap(this.deps.maxCaptureBytes);

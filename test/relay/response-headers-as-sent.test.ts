@@ -42,6 +42,10 @@ describe('response headers reach the client as the upstream sent them', () => {
       );
       expect(head).not.toMatch(/^(date|x-hop):/im);
       expect(body).toBe('{}');
+      // The log lists the repeated lines too (it kept the first Content-Type only).
+      const [line] = await proxy.waitForExchanges(1);
+      expect(line.exchange.response.headers['content-type']).toEqual(['application/json', 'text/plain']);
+      expect(line.exchange.response.headers['retry-after']).toEqual(['5', '10']);
     } finally {
       await close();
     }

@@ -18,18 +18,27 @@ const GONE = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE', 'ERR_HTTP_
  *  - a request Node's HTTP parser refuses (two Content-Lengths, Transfer-Encoding with
  *    Content-Length, a bad chunk size, headers over 16 KB) is answered as Node would, with a
  *    warning line giving the parser's code; Node used to answer it alone and nothing was logged,
- *    so the app got a 400 it could not tell from the service's.
+ *    so the app got a 400 it could not tell from the service's;
+ *  - an HTTP/1.0 request without Host is relayed to the tunnel's CONNECT target (routing uses it
+ *    anyway): the library answered it "400 Host missing" itself, unlogged.
  */
 export function configureInnerServer(
   server: http.Server,
   idleTimeoutMs: number,
   proxy: {
+    /** Hands a decrypted request to the library's request path. */
+    relay(req: http.IncomingMessage, res: http.ServerResponse): void;
     where(socket: net.Socket): { target: HostPort; client: { address: string } } | undefined;
     stateOf(res: http.ServerResponse): RelayState | undefined;
     notice(n: Notice): void;
   },
 ): void {
-  const { where, stateOf, notice } = proxy;
+  const { relay, where, stateOf, notice } = proxy;
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const tunnel = req.headers.host === undefined ? where(req.socket) : undefined;
+    if (tunnel) req.headers.host = formatHostPort(tunnel.target);
+    relay(req, res);
+  });
   server.keepAliveTimeout = idleTimeoutMs;
   server.timeout = idleTimeoutMs;
   server.on('timeout', (socket: net.Socket) => {

@@ -102,16 +102,8 @@ export class ProxyServer extends EventEmitter<ProxyServerEvents> {
     mitm.onRequest((ctx, cb) => this.onRequest(ctx, cb));
     mitm.onResponse((ctx, cb) => this.stateOf(ctx).responseArrived(cb));
     mitm.onResponseHeaders((ctx, cb) => this.stateOf(ctx).responseHeaders(cb));
-    this.innerServer.on('request', (req, res) => {
-      // HTTP/1.0 may omit Host; the library then answered "400 Host missing" itself, unlogged.
-      // Inside a tunnel the CONNECT target names the host (routing uses it anyway).
-      if (req.headers.host === undefined) {
-        const tunnel = this.tunnels.get(req.socket);
-        if (tunnel) req.headers.host = formatHostPort(tunnel.target);
-      }
-      mitm._onHttpServerRequest(true, req, res);
-    });
     configureInnerServer(this.innerServer, this.options.idleTimeoutMs, {
+      relay: (req, res) => mitm._onHttpServerRequest(true, req, res),
       where: (socket) => this.tunnels.get(socket),
       stateOf: (res) => this.relays.get(res),
       notice: (n) => this.emit('notice', n),

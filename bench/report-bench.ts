@@ -108,7 +108,7 @@ async function bench(): Promise<void> {
         ? `The report did NOT match the generated log: ${problems.join('; ')}.`
         : `The report matched the generated log: ${expected.exchanges} exchanges, ${expected.unparsed} unparsed lines counted (the first 20 listed by line number), findings ${JSON.stringify(expected.findings)}, verdict "${runs[0]!.report.verdict.text}".`,
       '',
-      'Why memory stays flat: the file is read line by line (readline over a file stream); the report keeps counters and capped lists (50 distinct hosts, routes, keys, identities; 20 unparsed lines) and never the lines themselves.',
+      'Why memory stays flat: the file is read line by line (logLines over a file stream: one line in memory at a time, a line past 256 MB skipped by its size); the report keeps counters and capped lists (50 distinct hosts, routes, keys, identities; 20 unparsed lines) and never the lines themselves.',
       '',
     ].join('\n');
     mkdirSync(path.join(ROOT, 'docs'), { recursive: true });

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import { jsonOf, logLineOf, type ParsedLogLine } from '../model/log-line';
-import { logLines, MAX_LOG_LINE_BYTES } from '../model/log-lines';
+import { logLines, MAX_LOG_LINE_BYTES, tooLongText } from '../model/log-lines';
 import { redactForOutput } from '../ingestion/redact-output';
 import { ReportBuilder } from '../sinks/report';
 import { type InspectorSource, inspectorRoute, snapshotOf } from './inspector-route';
@@ -39,7 +39,7 @@ export async function logFileSource(
     if (typeof text !== 'string') {
       counts.lines += 1;
       counts.unparsed += 1;
-      builder.addParsed(undefined, `(a line of ${text.tooLong} bytes: too long to read)`, lineNumber);
+      builder.addParsed(undefined, tooLongText(text), lineNumber);
       continue;
     }
     if (!text.trim()) continue;

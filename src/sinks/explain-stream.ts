@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { recognise } from './explain';
 import { formatRecognition } from './explain-format';
+import { logLines } from '../model/log-lines';
 
 export interface ExplainResult {
   lines: number;
@@ -16,8 +16,9 @@ export interface ExplainResult {
 export async function explainStream(input: Readable, out: Writable, source = 'line'): Promise<ExplainResult> {
   const shown = new Set<string>();
   const result: ExplainResult = { lines: 0, recognised: 0 };
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+  for await (const line of logLines(input)) {
     result.lines += 1;
+    if (typeof line !== 'string') continue; // too long to be an SDK's log line
     const recognition = recognise(line);
     if (!recognition) continue;
     result.recognised += 1;

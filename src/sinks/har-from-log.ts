@@ -1,10 +1,10 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { TextOutput } from './text-output';
 import { HarText } from './har';
 import { expandGuidance } from '../diagnosis/guidance-ref';
 import { type LoggedExchangeLine, parseLogLine } from '../model/log-line';
+import { logLines } from '../model/log-lines';
 
 export interface HarConversion {
   entries: number;
@@ -31,8 +31,10 @@ export async function convertLogToHar(input: Readable, out: Writable): Promise<H
   const result: HarConversion = { entries: 0, unparsed: 0, unparsedLines: [] };
   await output.write(har.head());
   let n = 0;
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+  for await (const line of logLines(input)) {
     n += 1;
+    // A line too long to read is counted and listed like one that is not JSON.
+    const text = typeof line === 'string' ? line : '(too long)';
     if (!text.trim()) continue;
     // The one reader of a log line fills what an old or hand-edited exchange line lacks.
     const parsed = parseLogLine(text);

@@ -1,9 +1,9 @@
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { TextOutput } from './text-output';
 import { redactForOutput } from '../ingestion/redact-output';
 import { harCreator } from './har';
 import { escapeC1InJson } from './terminal-text';
+import { logLines } from '../model/log-lines';
 
 /**
  * Recovers a HAR that `start --har` was writing when the proxy died (kill -9, power loss): the
@@ -38,8 +38,8 @@ export async function repairHar(input: Readable, out: Writable): Promise<HarRepa
   const result: HarRepair = { entries: 0, dropped: 0, wasComplete: false };
   const output = new TextOutput(out);
   let first = true;
-  for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
-    const line = raw.trim();
+  for await (const raw of logLines(input)) {
+    const line = typeof raw === 'string' ? raw.trim() : '(too long)';
     if (first) {
       first = false;
       // A HAR written in one piece (not by --har) has no entry per line: nothing to repair here.

@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
 import { fixRank } from '../diagnosis/catalog';
 import { redactText } from '../ingestion/redact';
 import { redactForOutput } from '../ingestion/redact-output';
 import { isGuidanceRef, rebuildGuidance } from '../diagnosis/guidance-ref';
 import { itemsSentOf, jsonOf } from '../model/log-line';
+import { logLines, MAX_LOG_LINE_BYTES, tooLongText } from '../model/log-lines';
 
 /**
  * The summary of a log: what was exchanged, what went wrong, and what to do first. Built one
@@ -287,11 +287,15 @@ function verdictOf(telemetry: Report['telemetry'], findings: FindingSummary[]): 
 }
 
 /** Reads a log stream line by line into a report; bad lines are counted, never fatal. */
-export async function reportFromStream(input: Readable): Promise<Report> {
+export async function reportFromStream(input: Readable, maxLineBytes = MAX_LOG_LINE_BYTES): Promise<Report> {
   const builder = new ReportBuilder();
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
-  for await (const text of lines) builder.addText(text, ++n);
+  // Not readline: a line past V8's longest string threw where no caller could catch it.
+  for await (const line of logLines(input, maxLineBytes)) {
+    n += 1;
+    if (typeof line === 'string') builder.addText(line, n);
+    else builder.addParsed(undefined, tooLongText(line), n);
+  }
   return builder.result();
 }
 

@@ -23,3 +23,30 @@ describe('the lines of a log', () => {
     expect(lines).toEqual(['ok', { tooLong: 13 }, 'ok again', { tooLong: 20 }]);
   });
 });
+
+describe('a log saved on Windows, with a byte-order mark', () => {
+  const log = '{"msg":"first"}\r\n{"msg":"twö €"}\r\n';
+
+  it('UTF-8 with a mark (Notepad): the mark is dropped, the first line parses', async () => {
+    expect(await read([Buffer.from([0xef]), Buffer.from([0xbb, 0xbf]), log])).toEqual([
+      '{"msg":"first"}',
+      '{"msg":"twö €"}',
+    ]);
+  });
+
+  it('UTF-16LE (PowerShell 5 `>`), cut at odd bytes: read as the same text', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(log, 'utf16le')]);
+    const chunks = [bytes.subarray(0, 1), bytes.subarray(1, 8), bytes.subarray(8, 23), bytes.subarray(23)];
+    expect(await read(chunks)).toEqual(['{"msg":"first"}', '{"msg":"twö €"}']);
+  });
+
+  it('UTF-16BE, cut at odd bytes: read as the same text', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(log, 'utf16le').swap16()]);
+    const chunks = [bytes.subarray(0, 5), bytes.subarray(5, 30), bytes.subarray(30)];
+    expect(await read(chunks)).toEqual(['{"msg":"first"}', '{"msg":"twö €"}']);
+  });
+
+  it('a log shorter than a mark is read as it is', async () => {
+    expect(await read(['{}'])).toEqual(['{}']);
+  });
+});

@@ -68,6 +68,31 @@ describe('the people commands', () => {
     expect(har.log.comment).toBe('log lines that could not be parsed: 1 (line 3)');
   });
 
+  it('a log saved on Windows (UTF-16LE with its mark, as PowerShell 5 `>` writes it; UTF-8 with a mark): report, har and explain read it as text', async () => {
+    const text = readFileSync(log, 'utf8');
+    const utf16 = path.join(tmp.dir, 'powershell.log');
+    writeFileSync(
+      utf16,
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace(/\n/g, '\r\n'), 'utf16le')]),
+    );
+    const bom = path.join(tmp.dir, 'notepad.log');
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    for (const file of [utf16, bom]) {
+      const report = JSON.parse((await cli(['report', file, '--format', 'json'])).out);
+      expect(report.findings[0]).toMatchObject({ id: 'TOKEN_MISSING', count: 1 });
+      expect(report.unparsed).toEqual([{ line: 3, text: 'garbage' }]);
+      const out = path.join(tmp.dir, 'windows.har');
+      expect((await cli(['har', file, '--out', out])).err).toBe(
+        `har: 2 exchanges written to ${out}; 1 line could not be parsed\n`,
+      );
+    }
+    const appLog = path.join(tmp.dir, 'app-utf16.log');
+    const sdkLine =
+      'WARN c.m.a.TelemetryChannel - Failed to send telemetry with status code: 403, please check your credentials\r\n';
+    writeFileSync(appLog, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(sdkLine, 'utf16le')]));
+    expect((await cli(['explain', appLog])).out).toContain('  → ROLE_MISSING (error): ');
+  });
+
   it('har on a full disk (/dev/full) fails and names the file, for a log and for a HAR to repair', async () => {
     const unfinished = path.join(tmp.dir, 'unfinished.har');
     writeFileSync(unfinished, '{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[\n');

@@ -91,6 +91,13 @@ describe('report verdicts', () => {
     expect(report.nextSteps).toEqual([]);
   });
 
+  it('a line too long to read (a binary file given by mistake) is listed as unparsed by its size, and the rest is read', async () => {
+    const lines = [JSON.stringify(logLine()), 'x'.repeat(5000), JSON.stringify(logLine())].join('\n');
+    const report = await reportFromStream(Readable.from([lines]), 4096);
+    expect(report.lines).toEqual({ total: 3, exchanges: 2, other: 0, unparsed: 1 });
+    expect(report.unparsed).toEqual([{ line: 2, text: '(a line of 5000 bytes: too long to read)' }]);
+  });
+
   it('only failures: blocked, naming the first problem by stage', async () => {
     const role = logLine({
       exchange: exchange({ status: 403, reason: 'Forbidden' }),

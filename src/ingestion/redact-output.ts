@@ -8,6 +8,7 @@
  *  - an iKey wherever it appears once the line has shown it anywhere (full, or masked).
  * It is idempotent: masking a masked line changes nothing.
  */
+import { compressionFormatOf } from './compressed-bytes';
 import { ikeyTag, type KnownIkeys, maskIkey, REDACTED, redactText } from './redact';
 import { isIkeyName, isSecretName, normalizeName } from './secret-names';
 
@@ -72,9 +73,15 @@ function collectChildren(value: Json, known: KnownIkeys, name: string | undefine
   }
 }
 
-/** Binary text (latin1 keeps every byte) masked like any text, then re-encoded. */
+/**
+ * Binary text (latin1 keeps every byte) masked like any text, then re-encoded. Compressed bytes
+ * (a log from elsewhere that kept a gzip body as base64) hide their text from the masking, so
+ * they are not shown at all.
+ */
 function redactBase64(b64: string, known: KnownIkeys): string {
-  const raw = Buffer.from(b64, 'base64').toString('latin1');
+  const bytes = Buffer.from(b64, 'base64');
+  if (compressionFormatOf(bytes)) return REDACTED;
+  const raw = bytes.toString('latin1');
   const masked = redactText(raw, known);
   return masked === raw ? b64 : Buffer.from(masked, 'latin1').toString('base64');
 }

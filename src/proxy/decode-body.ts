@@ -1,4 +1,5 @@
 import zlib from 'node:zlib';
+import { compressionFormatOf } from '../ingestion/compressed-bytes';
 import { redactText } from '../ingestion/redact';
 import type { BodyCapture, HeaderMap } from '../model/exchange';
 
@@ -140,7 +141,13 @@ export async function describeBody(
     if (result.error) body.decodeError = result.error;
     if (result.error && decoded.length === 0) return body;
   }
-  if (looksLikeText(decoded, contentType)) body.text = redactText(decoded.toString('utf8'));
+  if (looksLikeText(decoded, contentType)) {
+    body.text = redactText(decoded.toString('utf8'));
+    return body;
+  }
+  const compressed = compressionFormatOf(decoded);
+  if (compressed)
+    body.decodeError = `${compressed}-compressed bytes that no Content-Encoding names: not kept`;
   else body.base64 = decoded.toString('base64');
   return body;
 }

@@ -1,3 +1,4 @@
+import { deflateSync, gzipSync } from 'node:zlib';
 import { allGuidance } from '../../src/diagnosis';
 import { formatTextLine } from '../../src/sinks/pretty';
 import { redactForOutput } from '../../src/ingestion/redact-output';
@@ -114,6 +115,14 @@ describe('output redaction keeps what is not secret, and is idempotent', () => {
     );
     const out = redactForOutput({ base64: body });
     expect(Buffer.from(out.base64, 'base64').toString('latin1')).toBe('\u0001client_secret=[redacted]&x=1');
+  });
+
+  it('does not show a base64 body of compressed bytes (a log from elsewhere): decompressed, it would give the key back', () => {
+    const json = '[{"iKey":"11111111-2222-3333-4444-555555555555","tags":{}}]';
+    for (const compressed of [gzipSync(json), deflateSync(json)]) {
+      const out = redactForOutput({ request: { body: { base64: compressed.toString('base64') } } });
+      expect(out.request.body.base64).toBe('[redacted]');
+    }
   });
 });
 

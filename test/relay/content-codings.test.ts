@@ -1,4 +1,4 @@
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describeBody } from '../../src/proxy/decode-body';
 
 const JSON_BODY =
@@ -63,5 +63,32 @@ describe('a Content-Encoding that lists several codings', () => {
     const body = await describe_('identity', Buffer.from(JSON_BODY));
     expect(body.decodedSize).toBeUndefined();
     expect(body.text).toContain('Microsoft.ApplicationInsights.Event');
+  });
+});
+
+/**
+ * Compressed bytes that no Content-Encoding names (an app that gzips its batch and forgets the
+ * header): a binary body is kept as base64, and base64 of compressed bytes would give the full
+ * iKey back to anyone who decompresses it, past the redaction.
+ */
+describe('compressed bytes without a Content-Encoding', () => {
+  const binary = (data: Buffer, contentType = 'application/octet-stream') =>
+    describeBody({ 'content-type': contentType }, data.length, data, 1 << 20);
+
+  it.each([
+    ['gzip', gzipSync(JSON_BODY)],
+    ['zlib', deflateSync(JSON_BODY)],
+  ])('%s: not kept, and the error names the format', async (format, data) => {
+    const body = await binary(data);
+    expect(body.base64).toBeUndefined();
+    expect(body.text).toBeUndefined();
+    expect(body.decodeError).toBe(`${format}-compressed bytes that no Content-Encoding names: not kept`);
+  });
+
+  it('other binary bytes are kept as base64, also ones whose first two bytes look like a zlib header', async () => {
+    const notZlib = Buffer.from([0x78, 0x9c, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await binary(notZlib)).base64).toBe(notZlib.toString('base64'));
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    expect((await binary(png)).base64).toBe(png.toString('base64'));
   });
 });

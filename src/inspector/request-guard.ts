@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { basicCredentialsMatch } from '../proxy/proxy-auth';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 
@@ -40,11 +40,7 @@ export function fromOwnPage(req: IncomingMessage, allowNavigation: boolean): boo
 /** HTTP Basic with the --proxy-auth USER:PASS (a browser talks to the page as to a web server). */
 export function makeBasicAuthCheck(userPass: string | undefined): (req: IncomingMessage) => boolean {
   if (!userPass) return () => true;
-  const expected = Buffer.from(`Basic ${Buffer.from(userPass).toString('base64')}`);
-  return (req) => {
-    const given = req.headers.authorization;
-    if (typeof given !== 'string') return false;
-    const actual = Buffer.from(given.trim());
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
-  };
+  const expected = Buffer.from(userPass);
+  // The same check as the proxy's own (any case of "Basic", credentials compared decoded).
+  return (req) => basicCredentialsMatch(req.headers.authorization, expected);
 }

@@ -9,14 +9,16 @@ import type { IncomingHttpHeaders } from 'node:http';
 export function makeProxyAuthCheck(userPass: string | undefined): (headers: IncomingHttpHeaders) => boolean {
   if (!userPass) return () => true;
   const expected = Buffer.from(userPass);
-  return (headers) => {
-    const given = headers['proxy-authorization'];
-    if (typeof given !== 'string') return false;
-    const m = /^\s*basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(given);
-    if (!m) return false;
-    const actual = Buffer.from(m[1]!, 'base64');
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
-  };
+  return (headers) => basicCredentialsMatch(headers['proxy-authorization'], expected);
+}
+
+/** `Basic <base64 USER:PASS>` (any case of the scheme) holding exactly `expected`, compared in constant time. */
+export function basicCredentialsMatch(given: string | string[] | undefined, expected: Buffer): boolean {
+  if (typeof given !== 'string') return false;
+  const m = /^\s*basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(given);
+  if (!m) return false;
+  const actual = Buffer.from(m[1]!, 'base64');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 const AUTH_REQUIRED_BODY = 'appinsights-auth-proxy: proxy authentication required\n';

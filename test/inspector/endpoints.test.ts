@@ -161,6 +161,18 @@ describe('with --proxy-auth', () => {
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.text).mode).toBe('live');
   });
+
+  it('takes the scheme in any case, like the relay (RFC 7235): a client sending "basic" is let in', async () => {
+    const token = Buffer.from('alice:s3cret').toString('base64');
+    for (const scheme of ['basic', 'BASIC', 'Basic'])
+      expect([
+        scheme,
+        (await request(proxy.port, '/api/sessions', { authorization: `${scheme} ${token}` })).status,
+      ]).toEqual([scheme, 200]);
+    expect((await request(proxy.port, '/api/sessions', { authorization: `bearer ${token}` })).status).toBe(
+      401,
+    );
+  });
 });
 
 describe('the banner', () => {

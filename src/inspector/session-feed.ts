@@ -14,7 +14,15 @@ export interface FeedOptions {
   heartbeatMs: number;
   /** Rows kept for the next batch; older ones are superseded (the history drops them too). */
   maxBatchRows: number;
+  /**
+   * Feeds open at once at most (default MAX_FEED_CLIENTS): each may hold up to
+   * `maxPendingBytes` in its socket, so their number bounds the page's memory.
+   */
+  maxClients?: number;
 }
+
+/** Tabs open on the page at once, at most: far more than a person uses, a bound for a loop. */
+export const MAX_FEED_CLIENTS = 32;
 
 export const DEFAULT_FEED_OPTIONS: FeedOptions = {
   intervalMs: 250,
@@ -54,6 +62,11 @@ export class SessionFeed {
   }
 
   attach(req: IncomingMessage, res: ServerResponse): void {
+    if (this.clients.size >= (this.options.maxClients ?? MAX_FEED_CLIENTS)) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+      res.end(`too many pages open on this proxy's feed (${this.clients.size}); close one and reload\n`);
+      return;
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',

@@ -260,6 +260,38 @@ describe('the live feed', () => {
     server.close();
   });
 
+  it('serves at most maxClients feeds at once: one more gets 503, and a place freed is taken again', async () => {
+    const feed = new SessionFeed(
+      { snapshot: () => ({ rows: [] }), extras: () => undefined },
+      { intervalMs: 50, maxPendingBytes: 1 << 20, heartbeatMs: 60_000, maxBatchRows: 1000, maxClients: 2 },
+    );
+    const { server, port } = await feedServer(feed);
+    const open = () =>
+      new Promise<http.IncomingMessage>((resolve, reject) =>
+        http.get({ host: '127.0.0.1', port, path: '/', agent: false }, resolve).on('error', reject),
+      );
+    const opened: http.IncomingMessage[] = [];
+    const openOne = async () => {
+      const res = await open();
+      opened.push(res);
+      return res;
+    };
+    try {
+      const [first, second, third] = [await openOne(), await openOne(), await openOne()];
+      expect([first!.statusCode, second!.statusCode, third!.statusCode]).toEqual([200, 200, 503]);
+      expect(third!.headers['retry-after']).toBe('5');
+      expect(feed.clientCount).toBe(2);
+      first!.destroy();
+      for (let i = 0; i < 100 && feed.clientCount > 1; i++) await new Promise((r) => setTimeout(r, 10));
+      expect((await openOne()).statusCode).toBe(200);
+    } finally {
+      for (const res of opened) res.destroy();
+      feed.close();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('drops a browser that stops reading instead of buffering for it', async () => {
     const feed = new SessionFeed(
       { snapshot: () => ({ rows: [] }), extras: () => undefined },

@@ -42,11 +42,19 @@ const KNOWN_KEYS = [
 const CANONICAL = new Map(KNOWN_KEYS.map((k) => [k.toLowerCase(), k]));
 const MAX_LENGTH = 4096;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const GUID_INSIDE = /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi;
 
-/** A bare segment, for an error message: a lone instrumentation key (a common mistake) is masked. */
+/**
+ * A value quoted in an error message: an instrumentation key anywhere in it is masked (a key in
+ * quotes or braces, or pasted into the wrong field, is still the key).
+ */
+function shown(value: string): string {
+  return value.replace(GUID_INSIDE, (key) => maskIkey(key));
+}
+
+/** A bare segment, for an error message: masked first, so the cut cannot leave most of a key. */
 function shownSegment(segment: string): string {
-  const trimmed = segment.trim();
-  return GUID.test(trimmed) ? maskIkey(trimmed) : trimmed.slice(0, 40);
+  return shown(segment.trim()).slice(0, 40);
 }
 
 interface Pairs {
@@ -93,7 +101,11 @@ function normalizeEndpoint(value: string, key: string, position?: number): strin
   try {
     url = new URL(value);
   } catch {
-    throw new ConnectionStringError(`connection string: ${key}${at} "${value}" is not a URL`, key, position);
+    throw new ConnectionStringError(
+      `connection string: ${key}${at} "${shown(value)}" is not a URL`,
+      key,
+      position,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConnectionStringError(
@@ -131,7 +143,7 @@ export function parseConnectionString(text: string): ConnectionString {
   const location = values.Location;
   if (location !== undefined && !/^[a-z0-9]+$/i.test(location)) {
     throw new ConnectionStringError(
-      `connection string: Location at position ${positions.Location} ("${location}") must be alphanumeric`,
+      `connection string: Location at position ${positions.Location} ("${shown(location)}") must be alphanumeric`,
       'Location',
       positions.Location,
     );

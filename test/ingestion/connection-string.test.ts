@@ -161,6 +161,23 @@ describe('parseConnectionString errors', () => {
     expect(e.position).toBe(0);
   });
 
+  // Pasted from a .NET GUID, a quoted env file or the wrong field: still the key, never shown whole.
+  it.each([
+    `"${IKEY}"`,
+    `{${IKEY}}`,
+    `iKey ${IKEY}`,
+    `ikey=${IKEY};${IKEY.replace(/-/g, '')}`,
+    `InstrumentationKey=${IKEY};Location=${IKEY}`,
+    `InstrumentationKey=${IKEY};IngestionEndpoint=${IKEY}`,
+    `InstrumentationKey=${IKEY};LiveEndpoint={${IKEY}}`,
+  ])('never quotes an instrumentation key it refuses: %j', (text) => {
+    const e = errorOf(text);
+    for (const part of ['2222', '3333', '4444', '555555555555', '22223333']) {
+      expect(e.message).not.toContain(part);
+    }
+    expect(e.message).toContain('11111111');
+  });
+
   it('names a key without a value and its position', () => {
     const e = errorOf(`InstrumentationKey=${IKEY};IngestionEndpoint=`);
     expect(e).toMatchObject({ key: 'IngestionEndpoint', position: 56 });

@@ -117,6 +117,9 @@ function normalizeEndpoint(value: string, key: string, position?: number): strin
   return `${url.protocol}//${url.host}${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}`;
 }
 
+/** A domain, perhaps with a leading dot (trimmed) and a port: what fromSuffix can append to. */
+const DOMAIN_SUFFIX = /^\.*[a-z0-9-]+(\.[a-z0-9-]+)*\.?(:\d{1,5})?$/i;
+
 /** `https://` + (location.)? + prefix + '.' + suffix: the .NET/Python/JS rule (Java ignores Location). */
 function fromSuffix(prefix: string, suffix: string, location?: string): string {
   const s = suffix.replace(/^\.+/, '');
@@ -149,6 +152,14 @@ export function parseConnectionString(text: string): ConnectionString {
     );
   }
   const suffix = values.EndpointSuffix;
+  // The SDKs paste it after "https://dc.": a scheme, a path or a space would make a bogus host.
+  if (suffix !== undefined && !DOMAIN_SUFFIX.test(suffix)) {
+    throw new ConnectionStringError(
+      `connection string: EndpointSuffix at position ${positions.EndpointSuffix} ("${shown(suffix).slice(0, 80)}") must be a domain such as applicationinsights.azure.com, without a scheme or a path`,
+      'EndpointSuffix',
+      positions.EndpointSuffix,
+    );
+  }
   const endpoint = (key: string, prefix: string, fallback: string) =>
     values[key]
       ? normalizeEndpoint(values[key], key, positions[key])

@@ -213,6 +213,25 @@ describe('parseConnectionString errors', () => {
     expect(e).toMatchObject({ key: 'Location', position: 101 });
   });
 
+  // It used to give "https://dc.https://…" (shown as host "dc.https"), or a bare "Invalid URL" (exit 1).
+  it.each([
+    'https://applicationinsights.azure.com',
+    'applicationinsights.azure.com/v2',
+    'applicationinsights azure com',
+    'applicationinsights.azure.com?x=1',
+  ])('rejects an EndpointSuffix that is not a domain: %j', (suffix) => {
+    const e = errorOf(`InstrumentationKey=${IKEY};EndpointSuffix=${suffix}`);
+    expect(e).toMatchObject({ key: 'EndpointSuffix', position: 56 });
+    expect(e.message).toContain('must be a domain such as applicationinsights.azure.com');
+  });
+
+  it('accepts an EndpointSuffix with a leading dot or a port', () => {
+    expect(
+      parseConnectionString(`InstrumentationKey=${IKEY};EndpointSuffix=applicationinsights.azure.cn:8443`)
+        .ingestionEndpoint,
+    ).toBe('https://dc.applicationinsights.azure.cn:8443/');
+  });
+
   it('rejects strings over 4096 characters', () => {
     expect(errorOf(`InstrumentationKey=${IKEY};ApplicationId=${'a'.repeat(5000)}`).message).toContain('4096');
   });

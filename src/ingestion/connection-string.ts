@@ -132,6 +132,15 @@ export function parseConnectionString(text: string): ConnectionString {
       `connection string is ${text.length} characters; the limit is ${MAX_LENGTH}`,
     );
   }
+  // A Docker --env-file or compose env_file keeps quotes as part of the value; the key would
+  // then read '"InstrumentationKey' and the error would wrongly say the key is missing.
+  if (/^\s*["'`]/.test(text)) {
+    throw new ConnectionStringError(
+      'connection string starts with a quote: remove the quotes around it (an env file passes them on as part of the value)',
+      undefined,
+      text.length - text.trimStart().length,
+    );
+  }
   const { values, positions } = splitPairs(text);
   const ikey = values.InstrumentationKey;
   if (!ikey)

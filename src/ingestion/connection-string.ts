@@ -89,6 +89,14 @@ function splitPairs(text: string): Pairs {
         start,
       );
     }
+    // The SDKs differ on which one wins (the first, the last, or an error): say so, keep neither.
+    if (positions[key] !== undefined) {
+      throw new ConnectionStringError(
+        `connection string: ${key} is given twice (at positions ${positions[key]} and ${start}): keep one`,
+        key,
+        start,
+      );
+    }
     values[key] = value;
     positions[key] = start;
   }

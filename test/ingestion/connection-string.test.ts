@@ -194,6 +194,20 @@ describe('parseConnectionString errors', () => {
     expect(e.message).not.toContain('missing');
   });
 
+  // The last one used to win silently: the proxy then checked traffic against a key the app may not use.
+  it('refuses a key given twice, in any case, without quoting either value', () => {
+    const other = '99999999-2222-3333-4444-555555555555';
+    const e = errorOf(`InstrumentationKey=${IKEY};instrumentationkey=${other}`);
+    expect(e).toMatchObject({ key: 'InstrumentationKey', position: 56 });
+    expect(e.message).toContain('InstrumentationKey is given twice (at positions 0 and 56)');
+    expect(e.message).not.toMatch(/2222|555555555555/);
+    expect(
+      errorOf(
+        `InstrumentationKey=${IKEY};IngestionEndpoint=https://a.test/;IngestionEndpoint=https://b.test/`,
+      ).message,
+    ).toContain('IngestionEndpoint is given twice');
+  });
+
   it('requires InstrumentationKey', () => {
     expect(errorOf('IngestionEndpoint=https://x/')).toMatchObject({ key: 'InstrumentationKey' });
   });

@@ -1,6 +1,7 @@
 import { CLOUDS, DEFAULT_INTERCEPT_PATTERNS } from '../ingestion/clouds';
 import { type ConnectionString, connectionStringHosts } from '../ingestion/connection-string';
 import type { Scope } from '../model/exchange';
+import { normalizeHostPattern } from './host-pattern';
 
 /** "*.example.com" matches any sub-domain (not example.com itself); other patterns match exactly. */
 function matches(pattern: string, host: string): boolean {
@@ -32,8 +33,8 @@ export class ScopeMatcher {
       options.connectionStrings.map((cs) => new URL(cs.liveEndpoint).hostname.toLowerCase()),
     );
     const all = [...(options.noDefaults ? [] : DEFAULT_INTERCEPT_PATTERNS), ...csHosts, ...options.intercept];
-    this.patterns = [...new Set(all.map((p) => p.toLowerCase()))];
-    this.excluded = options.noIntercept.map((p) => p.toLowerCase());
+    this.patterns = [...new Set(all.map(normalizeHostPattern))];
+    this.excluded = options.noIntercept.map(normalizeHostPattern);
   }
 
   /** The scope of an intercepted host, or undefined when the host is only tunnelled. */

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isValidHost } from '../proxy/connect-target';
+import { isValidHostPattern, normalizeHostPattern } from '../proxy/host-pattern';
 import { parseResolveSpec } from '../proxy/resolve-map';
 import { withoutCredentials } from '../ingestion/redact';
 import { makeDirectories } from '../sinks/directories';
@@ -110,6 +111,31 @@ export function checkUpstreamProxy(value: string | undefined): string | undefine
     );
   }
   return value;
+}
+
+/**
+ * A yargs `coerce` for --intercept/--no-intercept: host names, IP literals or `*.domain`, several
+ * at once separated by commas or spaces (AIPROXY_INTERCEPT holds one value). A URL, a port or a
+ * bare `*` would never match any host, and the proxy would decrypt (or not) what the user did
+ * not mean: refused, naming the value.
+ */
+export function hostPatterns(flag: string): (value: unknown) => string[] {
+  return (value) => {
+    const given = (Array.isArray(value) ? value : [value]).map((v) => String(v ?? ''));
+    const words = given.flatMap((v) => v.split(/[\s,]+/)).filter((w) => w !== '');
+    if (words.length === 0 && given.length > 0) {
+      throw new UsageError(`--${flag}: expected a host name or *.domain`);
+    }
+    return words.map((word) => {
+      const pattern = normalizeHostPattern(word);
+      if (isValidHostPattern(pattern)) return pattern;
+      const host = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(word)?.[1];
+      const hint = host ? ` (did you mean ${host}?)` : '';
+      throw new UsageError(
+        `--${flag} "${withoutCredentials(word)}": expected a host name, an IP address or *.domain, without a scheme, port or path${hint}`,
+      );
+    });
+  };
 }
 
 /** --resolve: each rule parses (the message names the rule). */

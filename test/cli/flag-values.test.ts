@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { hostPatterns } from '../../src/cli/start-flags';
 import { CLI } from '../helpers/cli-process';
 import { tempDir } from '../helpers/tmp';
 
@@ -132,5 +133,51 @@ describe('inspect, check, har and ca: invalid values exit 2 with the value as ty
       code: 2,
       stderr: expect.stringMatching(message),
     });
+  });
+});
+
+/**
+ * --intercept and --no-intercept took any text: a URL, a host with its port or a bare `*` never
+ * matched, so the proxy silently decrypted (or did not) what the user meant otherwise.
+ */
+describe('start and ca: a host pattern that could never match exits 2 (built CLI)', () => {
+  it.each([
+    [
+      ['--intercept', 'https://ingest.example.com/'],
+      /--intercept "https:\/\/ingest\.example\.com\/": expected a host name.*\(did you mean ingest\.example\.com\?\)/,
+    ],
+    [
+      ['--intercept', 'ingest.example.com:443'],
+      /--intercept "ingest\.example\.com:443": expected a host name/,
+    ],
+    [['--no-intercept', '*'], /--no-intercept "\*": expected a host name, an IP address or \*\.domain/],
+    [['--no-intercept', 'a b/c'], /--no-intercept "b\/c": expected a host name/],
+    [['--intercept', ''], /--intercept: expected a host name or \*\.domain/],
+  ])('start %j', (args, message) => {
+    const { code, stderr } = start(args);
+    expect({ code, stderr }).toEqual({ code: 2, stderr: expect.stringMatching(message) });
+  });
+
+  it('AIPROXY_INTERCEPT too, and ca init --intercept', () => {
+    const fromEnv = start([], { AIPROXY_INTERCEPT: 'http://ingest.example.com' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toMatch(/--intercept "http:\/\/ingest\.example\.com"/);
+    const ca = spawnSync(
+      process.execPath,
+      [CLI, 'ca', 'init', '--ca-dir', path.join(tmp.dir, 'ca-pattern'), '--intercept', 'x.example.com:8443'],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect({ code: ca.status, stderr: ca.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/--intercept "x\.example\.com:8443"/),
+    });
+  });
+
+  it('several hosts in one value (commas or spaces, as AIPROXY_INTERCEPT holds them), one spelling each', () => {
+    expect(hostPatterns('intercept')(['a.example.com, B.example.com.', '[::1]'])).toEqual([
+      'a.example.com',
+      'b.example.com',
+      '::1',
+    ]);
   });
 });

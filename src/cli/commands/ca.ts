@@ -19,7 +19,7 @@ import { DEFAULT_TRUSTSTORE_PASSWORD, TRUSTSTORE_FILE, writeTrustStore } from '.
 import { connectionStringHosts, parseConnectionString } from '../../ingestion/connection-string';
 import { UsageError } from '../usage-error';
 import { selfCommand } from '../self-command';
-import { directoryPath, wholeNumber } from '../start-flags';
+import { directoryPath, hostPatterns, wholeNumber } from '../start-flags';
 import { sameFile } from '../log-input';
 import { shellWord } from '../../model/shell-word';
 
@@ -53,6 +53,7 @@ function creationOptions<T>(cli: Argv<T>) {
       array: true,
       default: [] as string[],
       describe: 'Extra hosts a new CA may vouch for',
+      coerce: hostPatterns('intercept'),
     })
     .option('connection-string', {
       type: 'string',

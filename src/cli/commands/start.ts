@@ -10,6 +10,7 @@ import {
   checkResolveRules,
   checkUpstreamProxy,
   directoryPath,
+  hostPatterns,
   MAX_TIMER_MS,
   proxyCredentials,
   singleString,
@@ -52,13 +53,16 @@ export function startOptions(cli: Argv) {
         type: 'string',
         array: true,
         default: [] as string[],
-        describe: 'Also decrypt these hosts ("*.example.com" for sub-domains)',
+        describe:
+          'Also decrypt these hosts ("*.example.com" for sub-domains; commas or spaces separate several)',
+        coerce: hostPatterns('intercept'),
       })
       .option('no-intercept', {
         type: 'string',
         array: true,
         default: [] as string[],
         describe: 'Never decrypt these hosts (tunnel them)',
+        coerce: hostPatterns('no-intercept'),
       })
       .option('resolve', {
         type: 'string',

@@ -4,6 +4,7 @@ import './young-generation';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError } from './usage-error';
+import { booleanValuesMiddleware } from './boolean-values';
 import { endQuietlyWhenStdoutCloses, surviveClosedStderr } from './closed-stdout';
 import { redactText } from '../ingestion/redact';
 // Each command lives in its own module under ./commands and exports a yargs CommandModule.
@@ -46,6 +47,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       .locale('en')
       .env('AIPROXY') // every flag also settable as AIPROXY_<FLAG>, e.g. AIPROXY_PORT=8888
       .parserConfiguration({ 'boolean-negation': false })
+      // before validation, so that a refused value stops the command before its handler runs
+      .middleware(booleanValuesMiddleware(argv), true)
       .strict()
       .exitProcess(false)
       // The command as yargs parsed it (flags may come first: `--color false pretty`).

@@ -181,3 +181,45 @@ describe('start and ca: a host pattern that could never match exits 2 (built CLI
     ]);
   });
 });
+
+/**
+ * yargs reads a boolean's text "true" as true and anything else as false: AIPROXY_EXPECT_ENTRA=1
+ * or --summary=TRUE started with the flag silently off. Such a value now exits 2, on every command.
+ */
+describe('a boolean flag given anything but true or false exits 2 (built CLI)', () => {
+  it.each([
+    [{ AIPROXY_EXPECT_ENTRA: '1' }, [], /AIPROXY_EXPECT_ENTRA "1": expected true or false/],
+    [{ AIPROXY_UPSTREAM_INSECURE: 'yes' }, [], /AIPROXY_UPSTREAM_INSECURE "yes": expected true or false/],
+    [{ AIPROXY_ANALYSIS: '' }, [], /AIPROXY_ANALYSIS "": expected true or false/],
+    [{}, ['--summary=TRUE'], /--summary "TRUE": expected true or false/],
+  ])('start with %j %j', (env, args, message) => {
+    // port 0: a value that slipped through starts a proxy until the 20 s bound
+    const { code, stderr } = start(['--port=0', ...args], env);
+    expect({ code, stderr }).toEqual({ code: 2, stderr: expect.stringMatching(message) });
+  });
+
+  it.each([
+    [['explain', '401', '--all=1'], {}, /--all "1": expected true or false/],
+    [['pretty'], { AIPROXY_ONLY_FINDINGS: 'on' }, /AIPROXY_ONLY_FINDINGS "on": expected true or false/],
+  ])('%j with %j', (args, env, message) => {
+    const run = spawnSync(process.execPath, [CLI, ...args], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      input: '',
+      env: { ...process.env, ...env },
+    });
+    expect({ code: run.status, stderr: run.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(message),
+    });
+  });
+
+  it('true and false still work, from the environment and as --flag=value', () => {
+    const run = spawnSync(process.execPath, [CLI, 'explain', '401', '--all=false'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, AIPROXY_ALL: 'true' },
+    });
+    expect(run.status).toBe(0);
+  });
+});

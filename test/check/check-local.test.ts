@@ -263,8 +263,12 @@ describe('check: usage errors exit 2 and say why', () => {
     if (saved !== undefined) process.env.APPLICATIONINSIGHTS_CONNECTION_STRING = saved;
   });
   const cs = `InstrumentationKey=${IKEY};IngestionEndpoint=https://localhost:1/`;
+  const secrets = tempDir('check-usage-');
+  afterAll(() => secrets.cleanup());
+  const emptySecret = path.join(secrets.dir, 'empty-secret');
+  writeFileSync(emptySecret, '\n');
 
-  it.each([
+  it.each<[string[], RegExp, string[]?]>([
     [[], /no connection string/],
     [
       ['--connection-string', cs, '--via', 'ftp://proxy:21'],
@@ -276,9 +280,20 @@ describe('check: usage errors exit 2 and say why', () => {
       /--via "socks5:\/\/\[credentials\]@proxy:1080" is not/,
     ],
     [['--connection-string', cs, '--client-secret', 'hunter2-secret'], /not accepted on the command line/],
-  ])('check %j', async (args, message) => {
-    const result = await cli(['check', ...args]);
+    // Found only at the token step, these came after DNS, TCP and TLS and left --json without a verdict.
+    [
+      ['--connection-string', cs, '--credential', 'client-secret', '--json', '--tenant-id', 't'],
+      /client-secret needs --client-id \(or AZURE_CLIENT_ID\), a secret \(AZURE_CLIENT_SECRET is not set\)$/m,
+    ],
+    [
+      ['--connection-string', cs, '--credential', 'client-secret', '--json', '--client-id', 'c'],
+      /client-secret needs --tenant-id \(or AZURE_TENANT_ID\), a secret \(--client-secret-file .*empty-secret is empty\)$/m,
+      ['--client-secret-file', emptySecret],
+    ],
+  ])('check %j', async (args, message, more: string[] = []) => {
+    const result = await cli(['check', ...args, ...more]);
     expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
     expect(result.stdout + result.stderr).not.toContain('hunter2-secret');
   });

@@ -112,6 +112,29 @@ function readSecret(args: CheckArgs): string | undefined {
   return value ? value.trim() : undefined;
 }
 
+/**
+ * client-secret needs all three. Said before any step runs, naming what is missing and where it
+ * was looked for: found at the token step, it came after the network steps and left `--json`
+ * without its verdict line.
+ */
+function checkClientSecretInputs(
+  args: CheckArgs,
+  tenantId?: string,
+  clientId?: string,
+  secret?: string,
+): void {
+  if (args.credential !== 'client-secret') return;
+  const secretSource = args['client-secret-file']
+    ? `--client-secret-file ${args['client-secret-file']} is empty`
+    : `${args['client-secret-env']} is not set`;
+  const missing = [
+    ...(tenantId ? [] : ['--tenant-id (or AZURE_TENANT_ID)']),
+    ...(clientId ? [] : ['--client-id (or AZURE_CLIENT_ID)']),
+    ...(secret ? [] : [`a secret (${secretSource})`]),
+  ];
+  if (missing.length > 0) throw new UsageError(`--credential client-secret needs ${missing.join(', ')}`);
+}
+
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check',
   describe: 'Prove a configuration now: connection string, DNS, TCP, TLS, a token, and one test record',
@@ -123,6 +146,9 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         'no connection string: pass --connection-string or set APPLICATIONINSIGHTS_CONNECTION_STRING',
       );
     const clientSecret = readSecret(args);
+    const tenantId = args['tenant-id'] ?? process.env.AZURE_TENANT_ID;
+    const clientId = args['client-id'] ?? process.env.AZURE_CLIENT_ID;
+    checkClientSecretInputs(args, tenantId, clientId, clientSecret);
     if (args.via) {
       try {
         const url = new URL(args.via);
@@ -146,8 +172,8 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       {
         connectionString,
         credential: args.credential,
-        tenantId: args['tenant-id'] ?? process.env.AZURE_TENANT_ID,
-        clientId: args['client-id'] ?? process.env.AZURE_CLIENT_ID,
+        tenantId,
+        clientId,
         clientSecret,
         authorityHost: args['authority-host'],
         via: args.via,

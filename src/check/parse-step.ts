@@ -27,6 +27,18 @@ export function parseStep(text: string): { result: StepResult; target?: ParsedTa
     };
   }
   const url = new URL(cs.ingestionEndpoint);
+  // The TCP and TLS steps would test port 443 while the record went to port 80 in clear, and
+  // report an OpenSSL "wrong version number" instead of the cause.
+  if (url.protocol !== 'https:') {
+    return {
+      result: {
+        step: 'parse',
+        status: 'failed',
+        summary: `IngestionEndpoint ${cs.ingestionEndpoint} is plain http://: ingestion takes HTTPS only, and a token sent there would cross the network in clear; use https://`,
+        findings: [],
+      },
+    };
+  }
   const hostCloud = cloudOfHost(url.hostname)?.name;
   const audienceCloud = cloudOfAudience(cs.audience);
   const mismatch = hostCloud !== undefined && audienceCloud !== undefined && hostCloud !== audienceCloud;

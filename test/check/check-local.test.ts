@@ -254,6 +254,27 @@ describe('check: a broken connection string is what is being checked: blocked (3
     expect(first).toMatchObject({ step: 'parse', status: 'failed' });
     expect(first.summary).toMatch(/InstrumentationKey .* is not a GUID/);
   });
+
+  // It went on to test TLS on port 443 (the record would go to port 80 in clear) and failed there
+  // with OpenSSL's "wrong version number".
+  it('an http:// IngestionEndpoint: no TLS to test, a token would cross in clear', async () => {
+    const result = await cli([
+      'check',
+      '--json',
+      '--credential',
+      'none',
+      '--connection-string',
+      `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:1/`,
+    ]);
+    expect(result.code).toBe(3);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ step: 'parse', status: 'failed' });
+    expect(lines[0].summary).toMatch(/is plain http:\/\/: ingestion takes HTTPS only.*use https:\/\//);
+    expect(lines.map((l) => l.step ?? 'verdict')).toEqual(['parse', 'verdict']);
+  });
 });
 
 describe('check: usage errors exit 2 and say why', () => {

@@ -82,12 +82,20 @@ export function writableFile(flag: string): (value: unknown) => string | undefin
   };
 }
 
-/** --host: an IP address or a host name to listen on. */
-export function checkListenHost(host: string): string {
+/** --host (or another listen address flag): an IP address or a host name to listen on. */
+export function checkListenHost(host: string, flag = 'host'): string {
   const bare = host.replace(/^\[|\]$/g, '');
   if (!isValidHost(bare))
-    throw new UsageError(`--host "${host}": expected an IP address or a host name to listen on`);
+    throw new UsageError(`--${flag} "${host}": expected an IP address or a host name to listen on`);
   return bare;
+}
+
+/** checkListenHost() as a yargs `coerce`, for a flag given once (absent stays undefined). */
+export function listenHost(flag: string): (value: unknown) => string | undefined {
+  return (value) => {
+    const host = singleString(flag)(value);
+    return host === undefined ? undefined : checkListenHost(host, flag);
+  };
 }
 
 /**

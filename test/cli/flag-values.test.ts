@@ -223,3 +223,36 @@ describe('a boolean flag given anything but true or false exits 2 (built CLI)', 
     expect(run.status).toBe(0);
   });
 });
+
+/**
+ * fake-ingestion took a listen address it could not resolve (exit 1, "getaddrinfo ENOTFOUND"), an
+ * http:// or unparsable --redirect-location (exit 1, the flag unnamed) and any --ikey (a key no
+ * connection string can hold: every request then failed). Each now exits 2 naming the flag.
+ */
+describe('fake-ingestion: invalid values exit 2 naming the flag (built CLI)', () => {
+  it.each([
+    [['--host', 'bad!host'], /--host "bad!host": expected an IP address or a host name/],
+    [['--imds-port', '0', '--imds-host', 'bad!host'], /--imds-host "bad!host": expected an IP address/],
+    [
+      ['--redirect-location', 'http://x.example/'],
+      /--redirect-location "http:\/\/x\.example\/": expected a full https:\/\//,
+    ],
+    [['--redirect-location', 'nowhere'], /--redirect-location "nowhere": expected a full https:\/\//],
+    [['--ikey', 'not-a-guid-key'], /--ikey "not-\*\*\*\*": expected an instrumentation key \(a GUID\)/],
+    [
+      ['--ikey', '{11111111-2222-3333-4444-555555555555}'],
+      /--ikey "\{111\*\*\*\*": expected an instrumentation key/,
+    ],
+  ])('%j', (args, message) => {
+    const run = spawnSync(
+      process.execPath,
+      [CLI, 'fake-ingestion', '--port', '0', `--ca-dir=${path.join(tmp.dir, 'fake')}`, ...args],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect({ code: run.status, stderr: run.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(message),
+    });
+    expect(run.stderr).not.toContain('2222-3333');
+  });
+});

@@ -17,12 +17,40 @@ import {
 } from '../../fake';
 import { selfCommand } from '../self-command';
 import { UsageError } from '../usage-error';
-import { directoryPath, MAX_TIMER_MS, optionalWholeNumber, wholeNumber } from '../start-flags';
+import { maskIkey } from '../../ingestion/redact';
+import { directoryPath, listenHost, MAX_TIMER_MS, optionalWholeNumber, wholeNumber } from '../start-flags';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** --ikey: GUIDs only (no connection string can hold anything else); a wrong one is quoted masked. */
+function instrumentationKeys(values: string[]): string[] {
+  for (const key of values) {
+    if (!GUID.test(key.trim()))
+      throw new UsageError(`--ikey "${maskIkey(key)}": expected an instrumentation key (a GUID)`);
+  }
+  return values.map((key) => key.trim());
+}
+
+/** A yargs `coerce` for a URL the SDKs follow: https only (the scenario would refuse it later, exit 1). */
+function httpsUrl(flag: string): (value: unknown) => string | undefined {
+  return (value) => {
+    if (value === undefined) return undefined;
+    const text = String(value);
+    if (!URL.canParse(text) || new URL(text).protocol !== 'https:')
+      throw new UsageError(`--${flag} "${text}": expected a full https:// URL (SDKs refuse anything else)`);
+    return text;
+  };
+}
 
 /** Flags of `fake-ingestion`, each also settable as AIPROXY_<FLAG> (see main.ts). */
 export function fakeIngestionOptions(cli: Argv) {
   return cli
-    .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+    .option('host', {
+      type: 'string',
+      default: '127.0.0.1',
+      describe: 'Address to listen on',
+      coerce: listenHost('host'),
+    })
     .option('port', {
       type: 'string',
       default: 8443,
@@ -50,6 +78,7 @@ export function fakeIngestionOptions(cli: Argv) {
       array: true,
       default: [] as string[],
       describe: 'Instrumentation key of the resource (repeatable; none: any key is accepted)',
+      coerce: instrumentationKeys,
     })
     .option('publisher', {
       type: 'string',
@@ -99,6 +128,7 @@ export function fakeIngestionOptions(cli: Argv) {
     .option('redirect-location', {
       type: 'string',
       describe: 'Full https URL the redirect scenario points to',
+      coerce: httpsUrl('redirect-location'),
     })
     .option('tenant', {
       type: 'string',
@@ -126,6 +156,7 @@ export function fakeIngestionOptions(cli: Argv) {
     .option('imds-host', {
       type: 'string',
       describe: 'Address of the plain-HTTP listener (default: --host)',
+      coerce: listenHost('imds-host'),
     });
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isValidHost } from '../proxy/connect-target';
 import { isValidHostPattern, normalizeHostPattern } from '../proxy/host-pattern';
 import { parseResolveSpec } from '../proxy/resolve-map';
+import { ConnectionStringError, parseConnectionString } from '../ingestion/connection-string';
 import { withoutCredentials } from '../ingestion/redact';
 import { makeDirectories } from '../sinks/directories';
 import { UsageError } from './usage-error';
@@ -177,4 +178,27 @@ export function proxyCredentials(inline: string | undefined, file: string | unde
     );
   }
   return value;
+}
+
+/**
+ * Each connection string parses; a refusal says where the string came from: a stale
+ * APPLICATIONINSIGHTS_CONNECTION_STRING in the shell is easy to miss when none was passed.
+ */
+export function checkConnectionStrings(flags: string[], fromEnv: string | undefined): void {
+  const sources = [
+    ...flags.map((text, i) => ({
+      text,
+      source: flags.length > 1 ? `--connection-string #${i + 1}` : '--connection-string',
+    })),
+    ...(fromEnv ? [{ text: fromEnv, source: 'APPLICATIONINSIGHTS_CONNECTION_STRING' }] : []),
+  ];
+  for (const { text, source } of sources) {
+    if (!text) continue;
+    try {
+      parseConnectionString(text);
+    } catch (err) {
+      if (!(err instanceof ConnectionStringError)) throw err;
+      throw new ConnectionStringError(`${source}: ${err.message}`, err.key, err.position);
+    }
+  }
 }

@@ -256,3 +256,36 @@ describe('fake-ingestion: invalid values exit 2 naming the flag (built CLI)', ()
     expect(run.stderr).not.toContain('2222-3333');
   });
 });
+
+/**
+ * A refused connection string did not say where it came from: with a stale
+ * APPLICATIONINSIGHTS_CONNECTION_STRING in the shell and no --connection-string, "connection
+ * string: InstrumentationKey ... is not a GUID" pointed nowhere.
+ */
+describe('start: a refused connection string names its source (built CLI)', () => {
+  it.each([
+    [
+      [],
+      { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=abc' },
+      /: APPLICATIONINSIGHTS_CONNECTION_STRING: connection string: InstrumentationKey/,
+    ],
+    [
+      ['--connection-string', 'InstrumentationKey=abc'],
+      {},
+      /: --connection-string: connection string: InstrumentationKey/,
+    ],
+    [
+      [
+        '--connection-string',
+        'InstrumentationKey=11111111-2222-3333-4444-555555555555',
+        '--connection-string',
+        'x',
+      ],
+      {},
+      /: --connection-string #2: connection string: "x" at position 0 is not key=value/,
+    ],
+  ])('%j %j', (args, env, message) => {
+    const { code, stderr } = start(['--port=0', ...args], env);
+    expect({ code, stderr }).toEqual({ code: 2, stderr: expect.stringMatching(message) });
+  });
+});

@@ -6,6 +6,7 @@ import { REHEARSAL_CONNECTION_STRING, rehearsalInstructions, startRehearsalFake 
 import { RUN_PROXY_DEFAULTS, runProxy } from '../run-proxy';
 import { selfCommand } from '../self-command';
 import {
+  checkConnectionStrings,
   checkListenHost,
   checkResolveRules,
   checkUpstreamProxy,
@@ -223,6 +224,7 @@ export const startCommand: CommandModule<object, StartArgs> = {
   handler: async (args) => {
     const fromEnv = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
     const host = checkListenHost(args.host ?? RUN_PROXY_DEFAULTS.host);
+    checkConnectionStrings(args['connection-string'], args.rehearse ? undefined : fromEnv);
     const proxyAuth = proxyCredentials(args['proxy-auth'], args['proxy-auth-file']);
     const resolveRules = checkResolveRules(args.resolve);
     const upstreamProxy = checkUpstreamProxy(args['upstream-proxy']);

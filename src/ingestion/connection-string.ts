@@ -205,9 +205,16 @@ export function parseConnectionString(text: string): ConnectionString {
   };
 }
 
-/** Host names a connection string sends traffic to (ingestion, live metrics, profiler). */
+/**
+ * Host names a connection string sends traffic to (ingestion, live metrics, profiler), spelled as
+ * the proxy sees them in CONNECT: no trailing dot (`https://host./` is the same host, and a CA
+ * constrained to "host." would not cover the leaf for "host") and no IPv6 brackets.
+ */
 export function connectionStringHosts(cs: ConnectionString): string[] {
   return [cs.ingestionEndpoint, cs.liveEndpoint, cs.profilerEndpoint].map((u) =>
-    new URL(u).hostname.toLowerCase(),
+    new URL(u).hostname
+      .toLowerCase()
+      .replace(/^\[(.*)\]$/, '$1')
+      .replace(/\.+$/, ''),
   );
 }

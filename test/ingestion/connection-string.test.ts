@@ -3,6 +3,7 @@ import {
   connectionStringHosts,
   parseConnectionString,
 } from '../../src/ingestion/connection-string';
+import { permittedDomainsFor } from '../../src/certs/ca-constraints';
 
 const IKEY = '11111111-2222-3333-4444-555555555555';
 
@@ -144,6 +145,22 @@ describe('parseConnectionString', () => {
       'rt.services.visualstudio.com',
       'agent.azureserviceprofiler.net',
     ]);
+  });
+});
+
+describe('connectionStringHosts', () => {
+  // "host." stayed with its dot: a new CA was constrained to "host." and did not cover the leaf
+  // made for "host" (the CONNECT host loses its dot), and the scope never matched "[::1]".
+  it('spells hosts as CONNECT does: no trailing dot, no IPv6 brackets', () => {
+    const cs = parseConnectionString(
+      `InstrumentationKey=${IKEY};IngestionEndpoint=https://Ingest.Contoso.com./;LiveEndpoint=https://[::1]:19202/`,
+    );
+    expect(connectionStringHosts(cs)).toEqual([
+      'ingest.contoso.com',
+      '::1',
+      'agent.azureserviceprofiler.net',
+    ]);
+    expect(permittedDomainsFor(connectionStringHosts(cs))).toContain('ingest.contoso.com');
   });
 });
 

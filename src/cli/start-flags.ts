@@ -193,7 +193,8 @@ export function checkConnectionStrings(flags: string[], fromEnv: string | undefi
     ...(fromEnv ? [{ text: fromEnv, source: 'APPLICATIONINSIGHTS_CONNECTION_STRING' }] : []),
   ];
   for (const { text, source } of sources) {
-    if (!text) continue;
+    // `--connection-string "$VAR"` with VAR unset: the proxy would start checking nothing.
+    if (text.trim() === '') throw new UsageError(`${source} is empty (an unset variable?)`);
     try {
       parseConnectionString(text);
     } catch (err) {

@@ -284,6 +284,8 @@ describe('start: a refused connection string names its source (built CLI)', () =
       {},
       /: --connection-string #2: connection string: "x" at position 0 is not key=value/,
     ],
+    // It was dropped silently: the proxy started checking no iKey or audience at all.
+    [['--connection-string', ''], {}, /: --connection-string is empty \(an unset variable\?\)/],
   ])('%j %j', (args, env, message) => {
     const { code, stderr } = start(['--port=0', ...args], env);
     expect({ code, stderr }).toEqual({ code: 2, stderr: expect.stringMatching(message) });

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/cli/main';
@@ -147,6 +149,25 @@ describe('the people commands', () => {
     }
     expect((await cli(['explain', 'NO_SUCH_THING'])).code).toBe(2);
     expect((await cli(['explain', '--all'])).out).toContain('SDK_SELF_TELEMETRY (info): ');
+  });
+
+  // A pipe (`explain <(kubectl logs app)`, /dev/stdin) was "no such file, and not a status…", and
+  // so was a directory.
+  it('explain reads a named pipe as a log, and says a directory is one', async () => {
+    const fifo = path.join(tmp.dir, 'app.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writing = writeFile(
+      fifo,
+      'Failed to send telemetry with status code:403, please check your credentials\n',
+    );
+    const fromPipe = await cli(['explain', fifo]);
+    await writing;
+    expect(fromPipe.code).toBe(0);
+    expect(fromPipe.out).toContain(`${fifo} 1: Failed to send telemetry`);
+    expect(fromPipe.out).toContain('  → ROLE_MISSING (error): ');
+    const dir = await cli(['explain', tmp.dir]);
+    expect(dir.code).toBe(2);
+    expect(dir.err).toContain(`${tmp.dir} is a directory: give the log file itself`);
   });
 });
 

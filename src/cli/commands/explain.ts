@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { stdinLog } from '../log-input';
+import { logInput, stdinLog } from '../log-input';
 import { allGuidance, lookupGuidance } from '../../diagnosis';
 import { formatEntry } from '../../sinks/explain-format';
 import { explainStream } from '../../sinks/explain-stream';
@@ -49,13 +49,19 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
       return void set(0);
     }
     const input = args.input;
-    const isFile = input !== undefined && existsSync(input) && statSync(input).isFile();
+    // Any path that exists is the log: a pipe too (`explain <(kubectl logs app)`, /dev/stdin),
+    // and logInput() names a directory as such rather than "no such file".
+    const isFile =
+      input !== undefined &&
+      input !== '' &&
+      existsSync(input) &&
+      !(LOOKUP.test(input) && statSync(input).isDirectory());
     if (input !== undefined && !isFile) {
       if (!LOOKUP.test(input))
         throw new UsageError(`${input}: no such file, and not a status, AADSTS code or finding id`);
       return void set(printEntries(input));
     }
-    const stream = isFile ? createReadStream(input!) : stdinLog();
+    const stream = isFile ? createReadStream(logInput(input!)) : stdinLog();
     const result = await explainStream(stream, process.stdout, isFile ? input : 'line');
     if (result.recognised === 0) {
       process.stderr.write(

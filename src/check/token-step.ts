@@ -190,8 +190,10 @@ export async function tokenStep(
     };
   }
   const seen: SeenExchange[] = [];
-  const credential = credentialFor(options, via, seen);
   try {
+    // Built inside: a credential that cannot even be made (workload identity without
+    // AZURE_CLIENT_ID or its token file) is this step's failure, not an exit 1 with no verdict.
+    const credential = credentialFor(options, via, seen);
     const token = await credential.getToken(scope, { abortSignal: AbortSignal.timeout(options.timeoutMs) });
     if (!token) throw new Error('the credential returned no token');
     const claims = decodeJwt(token.token).jwt?.claims ?? {};
@@ -213,6 +215,7 @@ export async function tokenStep(
       },
     };
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     let findings = identityFindings(seen);
     const rebuilt = findings.length === 0 ? exchangeFromError(err, options, scope) : undefined;
     if (rebuilt) findings = identityFindings([rebuilt]);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { dnsStep } from '../../src/check/network-steps';
 import { parseStep } from '../../src/check/parse-step';
 import { classifyIssuer } from '../../src/check/tls-issuer';
+import { tokenStep } from '../../src/check/token-step';
 import { cli } from '../cli-ca/run-cli';
 import { runCli } from '../helpers/cli-process';
 import { startTestProxy } from '../helpers/proxy-harness';
@@ -235,6 +236,34 @@ describe('check: --timeout', () => {
       server.close();
     }
   }, 30000);
+});
+
+describe('check: a credential that cannot be built', () => {
+  const names = ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_FEDERATED_TOKEN_FILE'];
+  const saved = names.map((name) => process.env[name]);
+  beforeAll(() => names.forEach((name) => delete process.env[name]));
+  afterAll(() =>
+    names.forEach((name, i) => {
+      if (saved[i] !== undefined) process.env[name] = saved[i];
+    }),
+  );
+
+  // Its constructor threw out of the step: exit 1 (the code for warnings) and --json had no verdict.
+  it('workload identity outside a configured pod: the token step fails (blocked), with the reason', async () => {
+    const { target } = parseStep(`InstrumentationKey=${IKEY};IngestionEndpoint=https://127.0.0.1:1/`);
+    const { result } = await tokenStep(
+      target!,
+      {
+        connectionString: '',
+        credential: 'workload-identity',
+        probeLocalAuth: false,
+        timeoutMs: 1000,
+      },
+      undefined,
+    );
+    expect(result).toMatchObject({ step: 'token', status: 'failed' });
+    expect(result.summary).toMatch(/WorkloadIdentityCredential.*clientId is a required parameter/s);
+  });
 });
 
 describe('check: DNS', () => {

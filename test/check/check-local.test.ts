@@ -330,6 +330,16 @@ describe('check: usage errors exit 2 and say why', () => {
       /--via "socks5:\/\/\[credentials\]@proxy:1080" is not/,
     ],
     [['--connection-string', cs, '--client-secret', 'hunter2-secret'], /not accepted on the command line/],
+    // An array reached the identity library: "tenantId.match is not a function", blocked (exit 3).
+    [
+      ['--connection-string', cs, '--tenant-id', 'a', '--tenant-id', 'b'],
+      /--tenant-id was given more than once/,
+    ],
+    [
+      ['--connection-string', cs, '--via', 'http://u:hunter2-secret@p:1', '--via', 'http://p:2'],
+      /--via was given more than once/,
+    ],
+    [['--connection-string', cs, '--connection-string', cs], /--connection-string was given more than once/],
     // Found only at the token step, these came after DNS, TCP and TLS and left --json without a verdict.
     [
       ['--connection-string', cs, '--credential', 'client-secret', '--json', '--tenant-id', 't'],

@@ -6,7 +6,7 @@ import { scrub, stepText, verdictText } from '../../check/print';
 import type { CredentialKind } from '../../check/types';
 import { UsageError } from '../usage-error';
 import { withoutCredentials } from '../../ingestion/redact';
-import { MAX_TIMER_MS, wholeNumber } from '../start-flags';
+import { MAX_TIMER_MS, singleString, wholeNumber } from '../start-flags';
 
 const CREDENTIALS = [
   'default',
@@ -34,6 +34,7 @@ function checkOptions(cli: Argv) {
     .option('connection-string', {
       type: 'string',
       describe: 'The connection string to test (default: APPLICATIONINSIGHTS_CONNECTION_STRING)',
+      coerce: singleString('connection-string'),
     })
     .option('credential', {
       choices: CREDENTIALS,
@@ -43,28 +44,34 @@ function checkOptions(cli: Argv) {
     .option('tenant-id', {
       type: 'string',
       describe: 'Tenant of the app registration (default: AZURE_TENANT_ID)',
+      coerce: singleString('tenant-id'),
     })
     .option('client-id', {
       type: 'string',
       describe: 'App registration, or user-assigned managed identity (default: AZURE_CLIENT_ID)',
+      coerce: singleString('client-id'),
     })
     .option('client-secret-env', {
       type: 'string',
       default: 'AZURE_CLIENT_SECRET',
       describe: 'Environment variable holding the client secret (never printed)',
+      coerce: (value: unknown) => singleString('client-secret-env')(value) ?? 'AZURE_CLIENT_SECRET',
     })
     .option('client-secret-file', {
       type: 'string',
       describe: 'File holding the client secret (never printed)',
+      coerce: singleString('client-secret-file'),
     })
     .option('client-secret', { type: 'string', hidden: true })
     .option('authority-host', {
       type: 'string',
       describe: 'Entra ID host, e.g. https://login.microsoftonline.us',
+      coerce: singleString('authority-host'),
     })
     .option('via', {
       type: 'string',
       describe: 'Go through this HTTP proxy (http://[user:pass@]host:port), this one included',
+      coerce: singleString('via'),
     })
     .option('probe-local-auth', {
       type: 'boolean',

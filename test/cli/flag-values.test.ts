@@ -243,6 +243,13 @@ describe('fake-ingestion: invalid values exit 2 naming the flag (built CLI)', ()
       ['--ikey', '{11111111-2222-3333-4444-555555555555}'],
       /--ikey "\{111\*\*\*\*": expected an instrumentation key/,
     ],
+    // given twice: an array reached the server (a reason phrase "a,b", a redirect to "https://a/,https://b/")
+    [['--reason-401', 'a', '--reason-401', 'b'], /--reason-401 was given more than once/],
+    [
+      ['--redirect-location', 'https://a/', '--redirect-location', 'https://b/'],
+      /--redirect-location was given more than once/,
+    ],
+    [['--cert', 'x', '--cert', 'y'], /--cert was given more than once/],
   ])('%j', (args, message) => {
     const run = spawnSync(
       process.execPath,

@@ -18,7 +18,14 @@ import {
 import { selfCommand } from '../self-command';
 import { UsageError } from '../usage-error';
 import { maskIkey } from '../../ingestion/redact';
-import { directoryPath, listenHost, MAX_TIMER_MS, optionalWholeNumber, wholeNumber } from '../start-flags';
+import {
+  directoryPath,
+  listenHost,
+  MAX_TIMER_MS,
+  optionalWholeNumber,
+  singleString,
+  wholeNumber,
+} from '../start-flags';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,8 +41,8 @@ function instrumentationKeys(values: string[]): string[] {
 /** A yargs `coerce` for a URL the SDKs follow: https only (the scenario would refuse it later, exit 1). */
 function httpsUrl(flag: string): (value: unknown) => string | undefined {
   return (value) => {
-    if (value === undefined) return undefined;
-    const text = String(value);
+    const text = singleString(flag)(value);
+    if (text === undefined) return undefined;
     if (!URL.canParse(text) || new URL(text).protocol !== 'https:')
       throw new UsageError(`--${flag} "${text}": expected a full https:// URL (SDKs refuse anything else)`);
     return text;
@@ -65,9 +72,14 @@ export function fakeIngestionOptions(cli: Argv) {
     })
     .option('cert', {
       type: 'string',
+      coerce: singleString('cert'),
       describe: 'PEM certificate file to serve instead of leaves from our CA (with --key)',
     })
-    .option('key', { type: 'string', describe: 'PEM private key file for --cert' })
+    .option('key', {
+      type: 'string',
+      coerce: singleString('key'),
+      describe: 'PEM private key file for --cert',
+    })
     .option('auth', {
       choices: ['local', 'entra-only'] as const,
       default: 'entra-only' as const,
@@ -92,8 +104,18 @@ export function fakeIngestionOptions(cli: Argv) {
       default: [...DEFAULT_AUDIENCES],
       describe: 'Accepted token audience (repeatable; trailing slash optional)',
     })
-    .option('reason-401', { type: 'string', default: REASON_401, describe: 'Reason phrase of 401 answers' })
-    .option('reason-403', { type: 'string', default: REASON_403, describe: 'Reason phrase of 403 answers' })
+    .option('reason-401', {
+      type: 'string',
+      coerce: singleString('reason-401'),
+      default: REASON_401,
+      describe: 'Reason phrase of 401 answers',
+    })
+    .option('reason-403', {
+      type: 'string',
+      coerce: singleString('reason-403'),
+      default: REASON_403,
+      describe: 'Reason phrase of 403 answers',
+    })
     .option('v2-status', {
       type: 'string',
       coerce: wholeNumber('v2-status', 100, 599),
@@ -102,6 +124,7 @@ export function fakeIngestionOptions(cli: Argv) {
     })
     .option('v2-reason', {
       type: 'string',
+      coerce: singleString('v2-reason'),
       default: REASON_V2_ENTRA_ONLY,
       describe: 'Reason phrase for /v2/track on an Entra-only resource',
     })

@@ -105,6 +105,15 @@ function splitPairs(text: string): Pairs {
 
 function normalizeEndpoint(value: string, key: string, position?: number): string {
   const at = position === undefined ? '' : ` at position ${position}`;
+  // URL parsing drops tabs and line breaks: "https://a/\nLiveEndpoint=https://b/" (a missing ";")
+  // would become the path "/LiveEndpoint=https://b/" without a word.
+  if (/\s/.test(value)) {
+    throw new ConnectionStringError(
+      `connection string: ${key}${at} contains a space or line break (a missing ";"?)`,
+      key,
+      position,
+    );
+  }
   let url: URL;
   try {
     url = new URL(value);

@@ -241,6 +241,15 @@ describe('parseConnectionString errors', () => {
     expect(e.message).toContain('LiveEndpoint at position 56');
   });
 
+  // The URL parser dropped the line break: the next key became part of the ingestion path.
+  it.each(['\n', '\r\n', '\t', ' '])('rejects an endpoint with %j inside (a missing ";")', (gap) => {
+    const e = errorOf(
+      `InstrumentationKey=${IKEY};IngestionEndpoint=https://x.in.applicationinsights.azure.com/${gap}LiveEndpoint=https://y/`,
+    );
+    expect(e).toMatchObject({ key: 'IngestionEndpoint', position: 56 });
+    expect(e.message).toContain('contains a space or line break (a missing ";"?)');
+  });
+
   it('rejects a non-http endpoint', () => {
     expect(errorOf(`InstrumentationKey=${IKEY};IngestionEndpoint=ftp://x/`)).toMatchObject({
       key: 'IngestionEndpoint',

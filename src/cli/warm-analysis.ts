@@ -82,42 +82,64 @@ function madeUpExchange() {
       },
     },
   };
-  const request = new BodyTap(64 << 10);
-  const body = Buffer.from(JSON.stringify([envelope]));
-  request.push(body);
-  const response = new BodyTap(64 << 10);
-  response.push(Buffer.from('{"itemsReceived":1,"itemsAccepted":1,"appId":null,"errors":[]}'));
-  return liveExchange(
-    'warm-up',
+  return trackExchange({
+    id: 'warm-up',
+    host: HOST,
+    bearer: token,
+    body: Buffer.from(JSON.stringify([envelope])),
+    status: 200,
+    reason: 'OK',
+    responseBody: '{"itemsReceived":1,"itemsAccepted":1,"appId":null,"errors":[]}',
     now,
+  });
+}
+
+/** A finished `POST /v2.1/track` as the relay hands it to the pipeline (warm-up, bench/analysis-cost.ts). */
+export function trackExchange(x: {
+  id: string;
+  host: string;
+  bearer: string;
+  body: Buffer;
+  status: number;
+  reason: string;
+  responseBody: string;
+  now: number;
+}) {
+  const request = new BodyTap(1 << 20);
+  request.push(x.body);
+  const response = new BodyTap(1 << 20);
+  response.push(Buffer.from(x.responseBody));
+  return liveExchange(
+    x.id,
+    x.now,
     {
       client: { address: '127.0.0.1', port: 1 },
-      connect: { target: `${HOST}:443`, httpVersion: '1.1' },
+      connect: { target: `${x.host}:443`, httpVersion: '1.1' },
       scope: 'ingestion',
       method: 'POST',
       scheme: 'https',
-      target: { host: HOST, port: 443 },
+      target: { host: x.host, port: 443 },
       path: '/v2.1/track',
       httpVersion: '1.1',
       requestHeaders: {
-        host: HOST,
+        host: x.host,
         'content-type': 'application/json',
-        'content-length': String(body.length),
-        authorization: `Bearer ${token}`,
+        'content-length': String(x.body.length),
+        authorization: `Bearer ${x.bearer}`,
       },
       upstream: { address: '127.0.0.1:443' },
     },
     {
       requestBody: request,
       response: {
-        status: 200,
-        reason: 'OK',
+        status: x.status,
+        reason: x.reason,
         httpVersion: '1.1',
-        headers: { 'content-type': 'application/json' },
-        at: now,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        at: x.now,
       },
       responseBody: response,
-      end: now,
+      end: x.now,
     },
   );
 }

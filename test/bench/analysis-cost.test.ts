@@ -1,0 +1,42 @@
+import { Writable } from 'node:stream';
+import { measureAnalysisCost } from '../../bench/analysis-cost';
+
+/** The log the harness writes, line by line. */
+function collectingLog() {
+  let text = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  const lines = () =>
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+  return { destination, lines };
+}
+
+describe('npm run bench:analysis measures the analysis it says it does', () => {
+  it('healthy: every exchange reaches the log as a 200 without findings, and the CPU of each tenth is measured', async () => {
+    const log = collectingLog();
+    const cost = await measureAnalysisCost({ count: 100, storm: false, destination: log.destination });
+    const exchanges = log.lines().filter((l) => l.exchange);
+    expect(exchanges).toHaveLength(100);
+    expect(exchanges.every((l) => l.exchange.response.status === 200 && l.findings.length === 0)).toBe(true);
+    expect(cost.perTenth).toHaveLength(10);
+    expect(cost.perTenth.every((us) => Number.isFinite(us) && us > 0)).toBe(true);
+    expect(cost.medianUs).toBe([...cost.perTenth.slice(1)].sort((a, b) => a - b)[4]);
+  });
+
+  it('--storm: every exchange draws TOKEN_EXPIRED', async () => {
+    const log = collectingLog();
+    await measureAnalysisCost({ count: 50, storm: true, destination: log.destination });
+    const exchanges = log.lines().filter((l) => l.exchange);
+    expect(exchanges).toHaveLength(50);
+    expect(exchanges.every((l) => l.findings.some((f: { id: string }) => f.id === 'TOKEN_EXPIRED'))).toBe(
+      true,
+    );
+  });
+});

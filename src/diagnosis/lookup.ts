@@ -25,9 +25,9 @@ export function lookupGuidance(query: string): CatalogEntry[] {
   if (code) {
     const digits = code[2] ?? '';
     const n = Number(digits);
-    if (!code[1] && digits.length === 3 && n >= 100 && n <= 599) {
-      return byStatus(n);
-    }
+    // Bare digits shorter than any AADSTS code (five or more) are a status or nothing: `999` is
+    // no status, and the generic Entra entry would send the reader the wrong way. `0401` is 401.
+    if (!code[1] && digits.length < 5) return n >= 100 && n <= 599 ? byStatus(n) : [];
     const byCode = CATALOG.filter((e) => e.aadsts?.includes(digits));
     return byCode.length ? byCode : CATALOG.filter((e) => e.id === 'ENTRA_TOKEN_ERROR');
   }

@@ -135,6 +135,14 @@ describe('the people commands', () => {
     );
     expect(fromStdin.out).toContain('line 2: Failed to get AAD Token');
     expect(fromStdin.out).toContain('  → ENTRA_INVALID_CLIENT_SECRET (error): ');
+    // `-` is stdin, as for cat and grep.
+    const dash = await cli(
+      ['explain', '-'],
+      'Failed to get AAD Token. Error message: AADSTS7000215: Invalid client secret provided.\n',
+    );
+    expect([dash.code, dash.err]).toEqual([0, '']);
+    expect(dash.out).toContain('line 1: Failed to get AAD Token');
+    expect((await cli(['explain', '999'])).code).toBe(2);
     const quiet = await cli(['explain'], 'nothing to see\n');
     expect(quiet.out).toBe('');
     expect(quiet.err).toContain('none is an Application Insights SDK message');

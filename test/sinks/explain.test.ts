@@ -620,6 +620,13 @@ describe('explain lookups use the same catalog', () => {
     ).toEqual(['TOKEN_EXPIRED', 'TOKEN_WRONG_AUDIENCE', 'ROLE_MISSING']);
   });
 
+  it('bare digits shorter than an AADSTS code are a status or nothing (999 is neither; 0401 is 401)', () => {
+    expect(lookupGuidance('999')).toEqual([]);
+    expect(lookupGuidance('42')).toEqual([]);
+    expect(lookupGuidance('0401').map((e) => e.id)).toEqual(lookupGuidance('401').map((e) => e.id));
+    expect(lookupGuidance('50076').length).toBeGreaterThan(0);
+  });
+
   it.each([
     ['401', 'TOKEN_MISSING'],
     ['AADSTS700016', 'ENTRA_APP_NOT_FOUND'],

@@ -48,14 +48,12 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
       );
       return void set(0);
     }
-    const input = args.input;
+    // `-` is stdin, as for cat and grep (yargs hands it over as '').
+    const input = args.input === '' || args.input === '-' ? undefined : args.input;
     // Any path that exists is the log: a pipe too (`explain <(kubectl logs app)`, /dev/stdin),
     // and logInput() names a directory as such rather than "no such file".
     const isFile =
-      input !== undefined &&
-      input !== '' &&
-      existsSync(input) &&
-      !(LOOKUP.test(input) && statSync(input).isDirectory());
+      input !== undefined && existsSync(input) && !(LOOKUP.test(input) && statSync(input).isDirectory());
     if (input !== undefined && !isFile) {
       if (!LOOKUP.test(input))
         throw new UsageError(`${input}: no such file, and not a status, AADSTS code or finding id`);

@@ -357,4 +357,18 @@ describe('check: usage errors exit 2 and say why', () => {
     expect(result.stderr).toMatch(message);
     expect(result.stdout + result.stderr).not.toContain('hunter2-secret');
   });
+
+  it('AIPROXY_CLIENT_SECRET (every flag can come from AIPROXY_<FLAG>) is refused for what it is, not as a command-line value', async () => {
+    process.env.AIPROXY_CLIENT_SECRET = 'hunter2-secret';
+    try {
+      const result = await cli(['check', '--connection-string', cs]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('AIPROXY_CLIENT_SECRET is not read');
+      expect(result.stderr).toContain('--client-secret-env AIPROXY_CLIENT_SECRET reads that one');
+      expect(result.stderr).not.toContain('command line');
+      expect(result.stdout + result.stderr).not.toContain('hunter2-secret');
+    } finally {
+      delete process.env.AIPROXY_CLIENT_SECRET;
+    }
+  });
 });

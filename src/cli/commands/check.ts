@@ -100,10 +100,14 @@ type CheckArgs = Awaited<ReturnType<typeof checkOptions>['argv']>;
 
 function readSecret(args: CheckArgs): string | undefined {
   if (args['client-secret'] !== undefined) {
-    // Do not echo it: it is in the shell history already.
+    // Do not echo it: it is in the shell history already. From the environment (AIPROXY_<FLAG>,
+    // as every flag can be), the refusal must not blame the command line.
+    const fromEnv = process.env.AIPROXY_CLIENT_SECRET === args['client-secret'];
     throw new UsageError(
-      '--client-secret is not accepted on the command line (it would show in shell history and ps): ' +
-        'put it in an environment variable (--client-secret-env NAME, default AZURE_CLIENT_SECRET) or a file (--client-secret-file FILE)',
+      (fromEnv
+        ? 'AIPROXY_CLIENT_SECRET is not read (a flag that only exists to be refused): '
+        : '--client-secret is not accepted on the command line (it would show in shell history and ps): ') +
+        'put the secret in an environment variable named by --client-secret-env (default AZURE_CLIENT_SECRET; --client-secret-env AIPROXY_CLIENT_SECRET reads that one) or in a file (--client-secret-file FILE)',
     );
   }
   if (args['client-secret-file']) {

@@ -186,6 +186,15 @@ export function parseConnectionString(text: string): ConnectionString {
       positions.EndpointSuffix,
     );
   }
+  const aadAudience = values.AADAudience;
+  // The token is asked for `<audience>/.default`: anything but an audience URI asks for nonsense.
+  if (aadAudience !== undefined && !isAudience(aadAudience)) {
+    throw new ConnectionStringError(
+      `connection string: AADAudience at position ${positions.AADAudience} ("${shown(aadAudience).slice(0, 80)}") must be an audience such as https://monitor.azure.com/${/\/\.default\/?$/i.test(aadAudience) ? ', without /.default (the SDK adds it to ask for a token)' : ''}`,
+      'AADAudience',
+      positions.AADAudience,
+    );
+  }
   const endpoint = (key: string, prefix: string, fallback: string) =>
     values[key]
       ? normalizeEndpoint(values[key], key, positions[key])
@@ -226,4 +235,15 @@ export function connectionStringHosts(cs: ConnectionString): string[] {
       .replace(/^\[(.*)\]$/, '$1')
       .replace(/\.+$/, ''),
   );
+}
+
+/** An Entra audience: an https:// or api:// URI with a host and nothing after a `/.default`. */
+function isAudience(value: string): boolean {
+  if (/\s/.test(value) || /\/\.default\/?$/i.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'api:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }

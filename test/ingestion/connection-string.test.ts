@@ -282,6 +282,31 @@ describe('parseConnectionString errors', () => {
     ).toBe('https://dc.applicationinsights.azure.cn:8443/');
   });
 
+  it.each([
+    'not a url',
+    'monitor.azure.com',
+    'http://monitor.azure.com/',
+    'https://monitor.azure.com/.default',
+  ])(
+    'rejects an AADAudience that is no audience (the token would be asked for "<it>/.default"): %j',
+    (audience) => {
+      const e = errorOf(`InstrumentationKey=${IKEY};AADAudience=${audience}`);
+      expect(e).toMatchObject({ key: 'AADAudience', position: 56 });
+      expect(e.message).toContain('must be an audience such as https://monitor.azure.com/');
+      if (audience.endsWith('/.default')) expect(e.message).toContain('without /.default');
+    },
+  );
+
+  it.each([
+    'https://monitor.azure.com/',
+    'https://monitor.azure.us',
+    'api://11111111-2222-3333-4444-555555555555',
+  ])('accepts an AADAudience %j', (audience) => {
+    expect(parseConnectionString(`InstrumentationKey=${IKEY};AADAudience=${audience}`).audience).toBe(
+      audience.replace(/\/+$/, ''),
+    );
+  });
+
   it('rejects strings over 4096 characters', () => {
     expect(errorOf(`InstrumentationKey=${IKEY};ApplicationId=${'a'.repeat(5000)}`).message).toContain('4096');
   });

@@ -445,21 +445,14 @@ describe('the inspector page in chromium', () => {
     const logFile = path.join(tmp.dir, 'odd.log');
     const odd = { level: 30, msg: 'x', exchange: exchange(), analysis: { kind: 'track-v2.1' }, findings: [] };
     Object.assign(odd.exchange.request.body, { text: { not: 'text' } });
-    writeFileSync(logFile, `${JSON.stringify(odd)}\n`);
-    const { source } = await logFileSource(logFile, 1000);
-    const served = await serveLogFile(source, '127.0.0.1', 0);
-    try {
+    await withSavedLog(logFile, odd, async (url) => {
       const saved = await browser.context.newPage();
-      await saved.goto(`${served.url}?open=1`);
+      await saved.goto(`${url}?open=1`);
       await saved.waitForFunction(() => /^Session 1 /.test(document.getElementById('pane').textContent));
       const said = await saved.locator('#pane').textContent();
       expect(said).toMatch(/^Session 1 cannot be shown \(500\): appinsights-auth-proxy inspector: /);
       await saved.close();
-    } finally {
-      source.feed.close();
-      served.server.closeAllConnections();
-      await new Promise((r) => served.server.close(r));
-    }
+    });
   });
 
   it('draws a saved record that holds JSON where text belongs', async () => {
@@ -474,23 +467,30 @@ describe('the inspector page in chromium', () => {
       ],
     };
     Object.assign(odd.exchange.request.body, { text: { not: 'text' } });
-    writeFileSync(logFile, `${JSON.stringify(odd)}\n`);
-    const { source } = await logFileSource(logFile, 1000);
-    const served = await serveLogFile(source, '127.0.0.1', 0);
-    try {
+    await withSavedLog(logFile, odd, async (url) => {
       const saved = await browser.context.newPage();
       const errors: string[] = [];
       saved.on('pageerror', (e) => errors.push(e.message));
-      await saved.goto(`${served.url}?open=1`);
+      await saved.goto(`${url}?open=1`);
       await saved.locator('#pane .bodies').waitFor();
       await expect(saved.locator('#pane .finding-head').textContent()).resolves.toContain('{"a":1}');
       await expect(saved.locator('#pane .body-text').first().textContent()).resolves.toBe('{"not":"text"}');
       expect(errors).toEqual([]);
       await saved.close();
+    });
+  });
+
+  /** `inspect` over a log of one record, served while `use` runs. */
+  async function withSavedLog(logFile: string, record: object, use: (url: string) => Promise<void>) {
+    writeFileSync(logFile, `${JSON.stringify(record)}\n`);
+    const { source } = await logFileSource(logFile, 1000);
+    const served = await serveLogFile(source, '127.0.0.1', 0);
+    try {
+      await use(served.url);
     } finally {
       source.feed.close();
       served.server.closeAllConnections();
       await new Promise((r) => served.server.close(r));
     }
-  });
+  }
 });

@@ -70,7 +70,7 @@ describe('the people commands', () => {
     expect(har.log.comment).toBe('log lines that could not be parsed: 1 (line 3)');
   });
 
-  it('a log saved on Windows (UTF-16LE with its mark, as PowerShell 5 `>` writes it; UTF-8 with a mark): report, har and explain read it as text', async () => {
+  it('a log saved on Windows (UTF-16LE with its mark, as PowerShell 5 `>` writes it; UTF-8 with a mark): report, har and explain read it as text (pretty: the UTF-8 mark)', async () => {
     const text = readFileSync(log, 'utf8');
     const utf16 = path.join(tmp.dir, 'powershell.log');
     writeFileSync(
@@ -88,6 +88,8 @@ describe('the people commands', () => {
         `har: 2 exchanges written to ${out}; 1 line could not be parsed\n`,
       );
     }
+    const viewed = await cli(['pretty', '--color', 'false'], `\uFEFF${text}`);
+    expect(viewed.out.split('\n')[0]).toMatch(/^03:04:05\.800 INFO  POST /);
     const appLog = path.join(tmp.dir, 'app-utf16.log');
     const sdkLine =
       'WARN c.m.a.TelemetryChannel - Failed to send telemetry with status code: 403, please check your credentials\r\n';

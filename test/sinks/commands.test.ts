@@ -89,7 +89,7 @@ describe('the people commands', () => {
       );
     }
     const viewed = await cli(['pretty', '--color', 'false'], `\uFEFF${text}`);
-    expect(viewed.out.split('\n')[0]).toMatch(/^03:04:05\.800 INFO  POST /);
+    expect(viewed.out.split('\n')[0]).toMatch(/^03:04:05\.800 INFO {2}POST /);
     const appLog = path.join(tmp.dir, 'app-utf16.log');
     const sdkLine =
       'WARN c.m.a.TelemetryChannel - Failed to send telemetry with status code: 403, please check your credentials\r\n';

@@ -250,6 +250,13 @@ describe('fake-ingestion: invalid values exit 2 naming the flag (built CLI)', ()
       /--redirect-location was given more than once/,
     ],
     [['--cert', 'x', '--cert', 'y'], /--cert was given more than once/],
+    // an empty name (an unset variable) matched no token, and the fake refused every one unexplained
+    [['--tenant', ''], /--tenant: an empty value/],
+    [['--audience', ''], /--audience: an empty value/],
+    [
+      ['--publisher', 'aaaaaaaa-0000-0000-0000-000000000001', '--publisher', ' '],
+      /--publisher: an empty value/,
+    ],
   ])('%j', (args, message) => {
     const run = spawnSync(
       process.execPath,

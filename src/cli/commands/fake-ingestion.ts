@@ -38,6 +38,19 @@ function instrumentationKeys(values: string[]): string[] {
   return values.map((key) => key.trim());
 }
 
+/**
+ * A yargs `coerce` for a repeatable flag whose values are names (publishers, audiences, tenants):
+ * an empty one (`--tenant=`, an unset variable) would be a resource nobody can match, so every
+ * token would be refused for a reason the fake's log could not name.
+ */
+function nonEmptyValues(flag: string): (values: string[]) => string[] {
+  return (values) => {
+    if (values.some((v) => String(v).trim() === ''))
+      throw new UsageError(`--${flag}: an empty value (an unset variable?); give one or leave the flag out`);
+    return values.map((v) => String(v).trim());
+  };
+}
+
 /** A yargs `coerce` for a URL the SDKs follow: https only (the scenario would refuse it later, exit 1). */
 function httpsUrl(flag: string): (value: unknown) => string | undefined {
   return (value) => {
@@ -95,12 +108,14 @@ export function fakeIngestionOptions(cli: Argv) {
     .option('publisher', {
       type: 'string',
       array: true,
+      coerce: nonEmptyValues('publisher'),
       default: [...DEFAULT_PUBLISHERS],
       describe: 'oid or appid holding Monitoring Metrics Publisher (repeatable)',
     })
     .option('audience', {
       type: 'string',
       array: true,
+      coerce: nonEmptyValues('audience'),
       default: [...DEFAULT_AUDIENCES],
       describe: 'Accepted token audience (repeatable; trailing slash optional)',
     })
@@ -156,6 +171,7 @@ export function fakeIngestionOptions(cli: Argv) {
     .option('tenant', {
       type: 'string',
       array: true,
+      coerce: nonEmptyValues('tenant'),
       default: [DEFAULT_TENANT_ID],
       describe: 'Tenant ids the fake Entra knows ("*": all)',
     })

@@ -36,13 +36,18 @@ export interface AppLogger {
  * Past the ceiling, output is dropped and counted rather than growing without limit.
  */
 const MAX_WRITE = 1 << 20;
-const MAX_BUFFERED = 8 << 20;
+export const MAX_BUFFERED = 8 << 20;
 /**
  * Lines are gathered into writes of at least this size (one syscall for many lines under load)
  * and flushed at least every FLUSH_MS, so a quiet proxy's lines still appear at once.
  */
 const MIN_WRITE = 64 << 10;
 const FLUSH_MS = 100;
+
+/** What stderr says, once, when a log destination fails while the proxy runs. */
+export function destinationFailed(where: string, err: Error): string {
+  return `appinsights-auth-proxy: cannot write the log to ${where} (${err.message}); its lines are dropped from now on, the proxy goes on relaying\n`;
+}
 
 /**
  * pino on asynchronous destinations (the relay never waits for a log write), JSON by default.
@@ -75,9 +80,7 @@ export function createLogger(options: LoggerOptions): AppLogger {
     (stream as unknown as NodeJS.EventEmitter).on('error', (err: Error) => {
       if (failed.has(stream)) return;
       failed.add(stream);
-      process.stderr.write(
-        `appinsights-auth-proxy: cannot write the log to ${dest === 1 ? 'stdout' : dest} (${err.message}); its lines are dropped from now on, the proxy goes on relaying\n`,
-      );
+      process.stderr.write(destinationFailed(dest === 1 ? 'stdout' : String(dest), err));
     });
     flushables.push(stream);
     return stream;

@@ -1,8 +1,6 @@
 import { Writable } from 'node:stream';
+import { destinationFailed, MAX_BUFFERED } from './logger';
 import { prettyTo, type PrettyStreamOptions } from './pretty-stream';
-
-/** Bytes of the readable view waiting for its reader at most (the JSON destinations' ceiling). */
-export const MAX_WAITING_BYTES = 8 << 20;
 
 /**
  * `start --log-format pretty`: the readable view on stdout as pino's destination, bounded and
@@ -15,7 +13,7 @@ export const MAX_WAITING_BYTES = 8 << 20;
 export function prettyDestination(
   out: Writable,
   options: PrettyStreamOptions,
-  maxWaiting = MAX_WAITING_BYTES,
+  maxWaiting = MAX_BUFFERED,
   say: (text: string) => void = (text) => process.stderr.write(text),
 ): Writable {
   const view = prettyTo(out, options);
@@ -25,9 +23,7 @@ export function prettyDestination(
     if (failed) return;
     failed = true;
     view.unpipe(out);
-    say(
-      `appinsights-auth-proxy: cannot write the log to stdout (${err.message}); its lines are dropped from now on, the proxy goes on relaying\n`,
-    );
+    say(destinationFailed('stdout', err));
   });
   return new Writable({
     write(chunk: Buffer, _encoding, done) {

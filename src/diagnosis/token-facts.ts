@@ -96,7 +96,10 @@ export function tokenFacts(
   if (!authorization) return facts;
   facts.authorization = authorization;
   if (authorization.scheme.toLowerCase() !== 'bearer') {
-    facts.malformed = `scheme is "${authorization.scheme.slice(0, 20)}", not Bearer`;
+    // No scheme at all: the summary says what was sent instead (a bare JWT, a bare credential).
+    facts.malformed = authorization.scheme
+      ? `scheme is "${authorization.scheme.slice(0, 20)}", not Bearer`
+      : (authorization.malformed ?? 'no scheme before the credential');
     return facts;
   }
   if (!authorization.jwt) {

@@ -72,11 +72,16 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Scheme names a value of one word may be (`Authorization: Bearer` with the token left out). */
+const BARE_SCHEMES = /^(bearer|basic|digest|negotiate|ntlm|sharedaccesssignature|sharedkey)$/i;
+
 function decodeAuthorization(value: string): AuthorizationSummary {
   const trimmed = value.trim();
-  const space = trimmed.indexOf(' ');
-  const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
-  const credential = space === -1 ? '' : trimmed.slice(space + 1).trim();
+  // RFC 7235 puts one space after the scheme; a tab is split on too, so a credential never reads as a scheme.
+  const gap = /[ \t]/.exec(trimmed)?.index ?? -1;
+  if (gap === -1 && !BARE_SCHEMES.test(trimmed)) return bareCredential(value, trimmed);
+  const scheme = gap === -1 ? trimmed : trimmed.slice(0, gap);
+  const credential = gap === -1 ? '' : trimmed.slice(gap + 1).trim();
   const summary: AuthorizationSummary = {
     scheme,
     fingerprint: fingerprint(value),
@@ -89,8 +94,22 @@ function decodeAuthorization(value: string): AuthorizationSummary {
       if (jwt) summary.jwt = jwt;
       else summary.malformed = error;
     }
-  } else if (space === -1) {
-    summary.malformed = 'no scheme: the value is not "<scheme> <credential>"';
   }
   return summary;
+}
+
+/**
+ * A value of one word that is no scheme name is a credential sent without its scheme (a token
+ * pasted as the whole header): it is never kept as the "scheme", which is logged as it is.
+ */
+function bareCredential(value: string, credential: string): AuthorizationSummary {
+  const isJwt = decodeJwt(credential).jwt !== undefined;
+  return {
+    scheme: '',
+    fingerprint: fingerprint(value),
+    length: credential.length,
+    malformed: isJwt
+      ? 'a JWT without the "Bearer " scheme in front of it'
+      : 'no scheme: the value is not "<scheme> <credential>"',
+  };
 }

@@ -74,7 +74,11 @@ function textOf(value: unknown): string | undefined {
 function authOf(exchange: Exchange): SessionRow['auth'] {
   const a = exchange.request.authorization;
   if (!a) return undefined;
-  const auth: NonNullable<SessionRow['auth']> = { scheme: textOf(a.scheme) ?? '?' };
+  // An empty scheme is a credential sent without one (the summary never keeps the credential).
+  const scheme = textOf(a.scheme);
+  const auth: NonNullable<SessionRow['auth']> = {
+    scheme: scheme === undefined ? '?' : scheme || '(no scheme)',
+  };
   const aud: unknown = a.jwt?.claims?.aud;
   if (typeof aud === 'string') auth.aud = aud;
   else if (Array.isArray(aud)) auth.aud = aud.map(String).join(', ');

@@ -4,6 +4,7 @@ import { type DiagnosisOptions, RULES, RULE_FINDING_IDS, fixRank } from '../../s
 import { allowedSeverities, catalogEntry } from '../../src/diagnosis/catalog';
 import type { RuleContext } from '../../src/diagnosis/rule';
 import { tokenFacts } from '../../src/diagnosis/token-facts';
+import { summarizeAuthorization } from '../../src/ingestion/jwt';
 import { analyzeExchange } from '../../src/ingestion/analyze';
 import { TRAFFIC_FINDING_IDS } from '../../src/diagnosis/traffic';
 import {
@@ -21,6 +22,7 @@ import {
   failedExchange,
   goodClaims,
   ingestionBody,
+  jwtString,
   livePing,
   managedIdentity,
   response,
@@ -241,6 +243,18 @@ const CASES: Case[] = [
     }),
     ids: ['TOKEN_MALFORMED'],
     check: { id: 'TOKEN_MALFORMED', evidence: { reason: 'expected 3 dot-separated parts, found 1' } },
+  },
+  {
+    name: 'a JWT sent as the whole header, without "Bearer "',
+    exchange: exchange({
+      request: { authorization: summarizeAuthorization(jwtString(goodClaims())) },
+      response: response(401),
+    }),
+    ids: ['TOKEN_MALFORMED'],
+    check: {
+      id: 'TOKEN_MALFORMED',
+      evidence: { scheme: '', reason: 'a JWT without the "Bearer " scheme in front of it' },
+    },
   },
 
   // TOKEN_EXPIRED

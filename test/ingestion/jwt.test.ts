@@ -36,4 +36,26 @@ describe('JWT decoding without verification', () => {
     expect(summarizeAuthorization('Bearer').malformed).toBe('no token after "Bearer"');
     expect(summarizeAuthorization('Bearer abc').malformed).toMatch(/3 dot-separated/);
   });
+
+  it.each([
+    ['an opaque credential without a scheme', 'SECRETOPAQUETOKENVALUE1234567890', 'SECRETOPAQUE'],
+    ['basic credentials after a tab', 'Basic\tdXNlcjpTVVBFUlNFQ1JFVA==', 'dXNlcjpTVVBFUlNFQ1JFVA'],
+    ['an opaque bearer token after a tab', 'Bearer\tSECRETOPAQUETOKENVALUE', 'SECRETOPAQUE'],
+  ])('never keeps the credential as the scheme: %s', (_name, value, secret) => {
+    const summary = summarizeAuthorization(value);
+    expect(JSON.stringify(summary)).not.toContain(secret);
+    expect(summary.scheme).not.toContain('\t');
+  });
+
+  it('says a JWT sent without "Bearer " is one, and reads a token after a tab', () => {
+    const token = jwtString(goodClaims());
+    const bare = summarizeAuthorization(token);
+    expect(bare).toMatchObject({
+      scheme: '',
+      malformed: 'a JWT without the "Bearer " scheme in front of it',
+    });
+    expect(JSON.stringify(bare)).not.toContain(token.split('.')[0]);
+    expect(summarizeAuthorization(`Bearer\t${token}`).jwt?.claims.aud).toBe('https://monitor.azure.com');
+    expect(summarizeAuthorization('Basic').scheme).toBe('Basic');
+  });
 });

@@ -1,6 +1,11 @@
 /** Texts the service or Entra ID use, matched loosely: wording varies between versions. */
 export const INVALID_IKEY_TEXT = /invalid\s+instrumentation\s*key/i;
-export const AUTH_TEXT = /auth|entra|\baad\b|token|credential/i;
+/**
+ * Words of an authentication refusal. Whole words only: a per-item schema error naming a field such
+ * as ai.user.authUserId, or a parser's "Unexpected token", is no authentication refusal.
+ */
+export const AUTH_TEXT =
+  /\bauthenticat|\b(un)?authoriz|\bentra\b|\baad\b|\bbearer\b|\b(access|authorization) token|\bcredential/i;
 export const SAMPLED_OUT_TEXT = /sampled\s+out/i;
 export const IDENTITY_NOT_FOUND_TEXT =
   /identity not found|no user assigned|managed identity found|not found/i;

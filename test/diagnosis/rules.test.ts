@@ -534,6 +534,22 @@ const CASES: Case[] = [
     ids: ['PARTIAL_ACCEPTANCE'],
     check: { id: 'PARTIAL_ACCEPTANCE', evidence: { retriable: 2, rejected: 0 } },
   },
+  {
+    // "token" and "auth" inside other words are not an authentication refusal.
+    name: 'no token, 400 whose per-item errors say "Unexpected token" and name authUserId',
+    exchange: v21(
+      400,
+      {
+        body: ingestionBody(2, 0, [
+          { index: 0, statusCode: 400, message: 'Unexpected token < in JSON at position 0' },
+          { index: 1, statusCode: 400, message: "Field 'ai.user.authUserId' on type 'Envelope' is too long" },
+        ]),
+      },
+      null,
+    ),
+    ids: ['PARTIAL_ACCEPTANCE'],
+    check: { id: 'PARTIAL_ACCEPTANCE', evidence: { rejected: 2, itemsAccepted: 0 } },
+  },
 
   // THROTTLED
   {

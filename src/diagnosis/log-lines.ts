@@ -240,7 +240,7 @@ const RECOGNISERS: Recogniser[] = [
     runtime: 'python',
     pattern: /(?:Non-retryable|Retryable) server side error: Operation returned an invalid status '([^']+)'/,
     meaning: 'Python exporter: ingestion refused the batch.',
-    entries: (m) => reasonPhrase(m[1] ?? ''),
+    entries: (m) => onV21(reasonPhrase(m[1] ?? '')),
   },
   {
     name: 'opencensus-credential-error',
@@ -274,11 +274,12 @@ const RECOGNISERS: Recogniser[] = [
     runtime: 'python',
     // `Non-retryable server side error %s: %s.` (400 and others, every version) and
     // `Transient server side error %s: %s.` (1.1.6 and earlier; ` Retrying.` appended from 1.1.7).
-    // Without a credential OpenCensus posts to /v2/track, so its 400 is the Entra-only refusal.
+    // Versions that take a credential post to /v2.1/track with or without one, so a 400 is first the
+    // missing token; only versions from before credential support post to /v2/track.
     pattern:
       /\b(?:Non-retryable|Transient) server side error (\d{3}): (?=.*(?:"errors"|itemsReceived|Retrying|opencensus|Authentication not supported|Service Unavailable|Internal Server Error))/,
     meaning: 'OpenCensus exporter: ingestion answered with this status.',
-    entries: status,
+    entries: (m, line) => onV21(status(m, line), ['ENTRA_ONLY_RESOURCE_V2_PATH']),
   },
   {
     name: 'opencensus-authentication-error',
@@ -383,6 +384,22 @@ const RECOGNISERS: Recogniser[] = [
     entries: (m) => ids([findingForAadsts(m[1])]),
   },
 ];
+
+/**
+ * For a sender that posts to /v2.1/track with or without a credential (the Python exporter, and
+ * OpenCensus once it takes one): the /v2/track refusal becomes the missing token, and stays among
+ * the also-possible only when `keep` says an older version of that sender could have used /v2/track.
+ */
+function onV21(found: Ids, keep: string[] = []): Ids {
+  const v2 = 'ENTRA_ONLY_RESOURCE_V2_PATH';
+  const swap = (list: string[]) => list.map((id) => (id === v2 ? 'TOKEN_MISSING' : id));
+  const primary = [...new Set(swap(found.ids))];
+  const also = [...(found.ids.includes(v2) ? keep : []), ...swap(found.alsoPossible)];
+  return ids(
+    primary,
+    [...new Set(also)].filter((id) => !primary.includes(id)),
+  );
+}
 
 /** azure-core's `Operation returned an invalid status '<reason>'`: the reason phrase is all we have. */
 function reasonPhrase(reason: string): Ids {

@@ -123,7 +123,8 @@ const SEED_ARTICLE: [string, string, string, string][] = [
   [
     'Python status code 400 in the error log',
     'WARNING:opencensus.ext.azure.common.transport:Non-retryable server side error 400: Authentication not supported.',
-    'ENTRA_ONLY_RESOURCE_V2_PATH',
+    // The article: "missing a credential or your credential is set to None" (and /v2.1/track is its path).
+    'TOKEN_MISSING',
     `${SRC.article}: Python`,
   ],
   [
@@ -320,7 +321,7 @@ const SDK_STRINGS: [string, string, string, string][] = [
   [
     'python-invalid-status',
     "Non-retryable server side error: Operation returned an invalid status 'Bad Request'.",
-    'ENTRA_ONLY_RESOURCE_V2_PATH',
+    'TOKEN_MISSING',
     SRC.pythonBase,
   ],
   [
@@ -474,7 +475,7 @@ const ACROSS_VERSIONS: [string, string, string, string][] = [
   [
     'opencensus-status',
     'ERROR:opencensus.ext.azure.common.transport:Non-retryable server side error 400: {"itemsReceived":1,"itemsAccepted":0,"errors":[{"index":0,"statusCode":400,"message":"Authentication not supported"}]}.',
-    'ENTRA_ONLY_RESOURCE_V2_PATH',
+    'TOKEN_MISSING',
     SRC.opencensus111,
   ],
   [
@@ -502,13 +503,25 @@ describe('explain: wordings across SDK versions (issue 11 item 6)', () => {
     expect(recognise(line)).toMatchObject({ recogniser, ids: [id] });
   });
 
-  it('an OpenCensus 400 that names no cause also offers the /v2.1 token-missing reading', () => {
+  // OpenCensus with credential support posts to /v2.1/track with or without one (transport.py:
+  // `endpoint += '/v2.1/track'`); only versions from before it post to /v2/track.
+  it('an OpenCensus 400 that names no cause is first the missing token, /v2/track only also possible', () => {
     const r = recognise(
       'Non-retryable server side error 400: {"itemsReceived":1,"itemsAccepted":0,"errors":[]}.',
     );
-    expect(r?.ids).toEqual(['ENTRA_ONLY_RESOURCE_V2_PATH']);
-    expect(r?.alsoPossible).toContain('TOKEN_MISSING');
+    expect(r?.ids).toEqual(['TOKEN_MISSING']);
+    expect(r?.alsoPossible).toContain('ENTRA_ONLY_RESOURCE_V2_PATH');
   });
+
+  // The Python exporter always posts to /v2.1/track: the /v2/track entry is never its reading.
+  it.each(["'Bad Request'", "'Authentication not supported'"])(
+    'a Python exporter 400 (%s) is the missing token, never /v2/track',
+    (reason) => {
+      const r = recognise(`Non-retryable server side error: Operation returned an invalid status ${reason}.`);
+      expect(r?.ids).toEqual(['TOKEN_MISSING']);
+      expect([...(r?.ids ?? []), ...(r?.alsoPossible ?? [])]).not.toContain('ENTRA_ONLY_RESOURCE_V2_PATH');
+    },
+  );
 
   it.each([
     'User bob: Authentication error 401: wrong password',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CATALOG, FIX_ORDER, allowedSeverities, fixRank } from '../../src/diagnosis/catalog';
 import { FIX_STAGES, inFixOrder } from '../../src/diagnosis/catalog/order';
+import { TRANSIENT_STATUSES } from '../../src/diagnosis/patterns';
 import { FINDING_IDS, RULES, RULE_FINDING_IDS, allGuidance, lookupGuidance } from '../../src/diagnosis';
 
 const sorted = (ids: readonly string[]) => [...ids].sort();
@@ -167,5 +168,20 @@ describe('one order and one set of severities, stated in the catalog (issue 11 i
     expect(report).toContain('fixRank');
     const rules = readFileSync(path.resolve(__dirname, '../../src/diagnosis/rules/index.ts'), 'utf8');
     expect(rules).toContain('Their order does not matter');
+  });
+});
+
+describe('catalog texts agree with the rules and the facts', () => {
+  const entry = (id: string) => CATALOG.find((e) => e.id === id)!;
+
+  it('INGESTION_SERVER_ERROR names the statuses the rule matches, not every 5xx', () => {
+    const text = entry('INGESTION_SERVER_ERROR').detection;
+    for (const status of TRANSIENT_STATUSES) expect(text).toContain(String(status));
+    expect(text).not.toMatch(/^Status 408 or 5xx/);
+  });
+
+  // ingestion-facts.md §4.1: the JavaScript exporter's scope has one slash.
+  it('TOKEN_WRONG_AUDIENCE does not say every SDK asks for the double-slash scope', () => {
+    expect(entry('TOKEN_WRONG_AUDIENCE').fix.join(' ')).toContain('`https://monitor.azure.com/.default`');
   });
 });

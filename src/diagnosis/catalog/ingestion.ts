@@ -165,7 +165,8 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     title: 'Ingestion answered with a transient server error',
     symptom: 'Track or live metrics requests are answered 408, 500, 502, 503 or 504.',
     why: 'The service (or a gateway on the way) failed to handle the request. SDKs keep the batch and retry; telemetry arrives late unless the errors persist.',
-    detection: 'Status 408 or 5xx from the upstream (not from the proxy).',
+    detection:
+      'Status 408, 500, 502, 503 or 504 from the upstream (not from the proxy); other 5xx are not retried by the SDKs and get no finding.',
     fix: [
       "If it persists, check Azure status for Azure Monitor in the resource's region.",
       'If a firewall or corporate proxy sits between the app and Azure, check that it allows the ingestion endpoints.',

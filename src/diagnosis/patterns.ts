@@ -7,8 +7,8 @@ export const INVALID_IKEY_TEXT = /invalid\s+instrumentation\s*key/i;
 export const AUTH_TEXT =
   /\bauthenticat|\b(un)?authoriz|\bentra\b|\baad\b|\bbearer\b|\b(access|authorization) token|\bcredential/i;
 export const SAMPLED_OUT_TEXT = /sampled\s+out/i;
-export const IDENTITY_NOT_FOUND_TEXT =
-  /identity not found|no user assigned|managed identity found|not found/i;
+/** The identity itself is unknown; a bare "Not Found" (a wrong path, a page of a gateway) is not that. */
+export const IDENTITY_NOT_FOUND_TEXT = /identity not found|no user assigned|managed identity found/i;
 
 export const AUTH_REJECTION_STATUSES = [401, 403];
 export const THROTTLE_STATUSES = [402, 429, 439];

@@ -781,6 +781,12 @@ const CASES: Case[] = [
     check: { id: 'MANAGED_IDENTITY_ERROR', evidence: { status: 429 } },
   },
   {
+    // A gateway's or a wrong path's "Not Found" says nothing about the identity.
+    name: 'App Service 404 "Not Found" page is an error, not an unknown identity',
+    exchange: managedIdentity(404, 'Not Found', 'appservice'),
+    ids: ['MANAGED_IDENTITY_ERROR'],
+  },
+  {
     name: 'IMDS 200',
     exchange: managedIdentity(200, { access_token: '[redacted]', token_type: 'Bearer' }),
     ids: [],

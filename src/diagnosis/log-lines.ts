@@ -84,7 +84,7 @@ const RECOGNISERS: Recogniser[] = [
     // 3.2.0–3.2.4 wrote `code:401, please`; the article quotes `code: 401, please`; 3.2.0-BETA `code:401 ,please`.
     pattern: /Failed to send telemetry with status code:\s*(\d{3})\s*,\s*please check your credentials/i,
     meaning: 'Java agent 3.2.x: ingestion refused a batch with this status.',
-    entries: status,
+    entries: (m, line) => onV21(status(m, line)),
   },
   {
     name: 'java-401',
@@ -120,7 +120,7 @@ const RECOGNISERS: Recogniser[] = [
     pattern: /[Ii]ngestion service returned (\d{3}), but could not parse response as json/,
     meaning:
       'Java agent: ingestion (or something in front of it) answered with this status and a non-JSON body.',
-    entries: status,
+    entries: (m, line) => onV21(status(m, line)),
   },
   {
     name: 'java-daily-quota',
@@ -137,7 +137,7 @@ const RECOGNISERS: Recogniser[] = [
     // `received response code` in 3.2.5–3.2.11 (and for unlisted codes since), `Received` from 3.3.0.
     pattern: /(?:Sending telemetry to the ingestion service.*?: |^\s*\* )[Rr]eceived response code:? (\d{3})/,
     meaning: 'Java agent: ingestion answered with this status.',
-    entries: status,
+    entries: (m, line) => onV21(status(m, line)),
   },
   {
     name: 'java-redirect',
@@ -210,7 +210,7 @@ const RECOGNISERS: Recogniser[] = [
     entries: (m, line) =>
       Number(m[1]) === 401 && /AAD Enabled: True/i.test(line)
         ? ids(['TOKEN_REJECTED'], ['TOKEN_EXPIRED', 'TOKEN_WRONG_AUDIENCE'])
-        : status(m, line),
+        : onV21(status(m, line)),
   },
   {
     name: 'dotnet-tls',
@@ -386,8 +386,8 @@ const RECOGNISERS: Recogniser[] = [
 ];
 
 /**
- * For a sender that posts to /v2.1/track with or without a credential (the Python exporter, and
- * OpenCensus once it takes one): the /v2/track refusal becomes the missing token, and stays among
+ * For a sender that posts to /v2.1/track with or without a credential (the Java agent, the .NET and
+ * Python exporters, and OpenCensus once it takes one; ingestion-facts.md §1.1): the /v2/track refusal becomes the missing token, and stays among
  * the also-possible only when `keep` says an older version of that sender could have used /v2/track.
  */
 function onV21(found: Ids, keep: string[] = []): Ids {

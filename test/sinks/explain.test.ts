@@ -513,6 +513,18 @@ describe('explain: wordings across SDK versions (issue 11 item 6)', () => {
     expect(r?.alsoPossible).toContain('ENTRA_ONLY_RESOURCE_V2_PATH');
   });
 
+  // The Java agent and the .NET exporter post to /v2.1/track with or without a credential too.
+  it.each([
+    'Sending telemetry to the ingestion service: Received response code 400 (Authentication not supported)',
+    'Sending telemetry to the ingestion service: Ingestion service returned 400, but could not parse response as json: <html/>',
+    'WARN c.m.a.TelemetryChannel - Failed to send telemetry with status code: 400, please check your credentials',
+    'Transmission failed. StatusCode: 400. Error from Ingestion: Authentication not supported. Action: Telemetry is dropped. Origin: Transmission. AAD Enabled: False.',
+  ])('a 400 of a /v2.1-only sender is the missing token, never /v2/track: %s', (line) => {
+    const r = recognise(line);
+    expect(r?.ids).toEqual(['TOKEN_MISSING']);
+    expect(r?.alsoPossible).not.toContain('ENTRA_ONLY_RESOURCE_V2_PATH');
+  });
+
   // The Python exporter always posts to /v2.1/track: the /v2/track entry is never its reading.
   it.each(["'Bad Request'", "'Authentication not supported'"])(
     'a Python exporter 400 (%s) is the missing token, never /v2/track',

@@ -361,7 +361,9 @@ const RECOGNISERS: Recogniser[] = [
     pattern: /\b400\b.*Authentication not supported|invalid status 'Authentication not supported'/i,
     meaning:
       'The resource accepts only Entra ID, and this telemetry went to /v2/track, which cannot carry a token.',
-    entries: () => ids(['ENTRA_ONLY_RESOURCE_V2_PATH']),
+    // The article's reading first; a sender on /v2.1/track without a token gets this 400 too (the
+    // Python troubleshooting text, .NET's "v2 and v2.1" comment), and only the path tells them apart.
+    entries: () => ids(['ENTRA_ONLY_RESOURCE_V2_PATH'], ['TOKEN_MISSING']),
   },
   {
     name: 'status-401',

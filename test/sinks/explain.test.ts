@@ -513,6 +513,11 @@ describe('explain: wordings across SDK versions (issue 11 item 6)', () => {
     expect(r?.alsoPossible).toContain('ENTRA_ONLY_RESOURCE_V2_PATH');
   });
 
+  it('a bare "400 Authentication not supported" status line also offers the /v2.1 missing token', () => {
+    const r = recognise('HTTP/1.1 400 Authentication not supported');
+    expect(r).toMatchObject({ ids: ['ENTRA_ONLY_RESOURCE_V2_PATH'], alsoPossible: ['TOKEN_MISSING'] });
+  });
+
   // The Java agent and the .NET exporter post to /v2.1/track with or without a credential too.
   it.each([
     'Sending telemetry to the ingestion service: Received response code 400 (Authentication not supported)',

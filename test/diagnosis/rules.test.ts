@@ -392,6 +392,13 @@ const CASES: Case[] = [
     },
   },
   {
+    // TOKEN_EXPIRED (warning) says "expired 120 s before" on the same line: no "current" here.
+    name: '401 with a token expired 2 minutes before (within the clock tolerance)',
+    exchange: v21(401, {}, goodClaims({ exp: NOW_S - 120 })),
+    ids: ['TOKEN_EXPIRED', 'TOKEN_REJECTED'],
+    check: { id: 'TOKEN_REJECTED', titleIncludes: 'expired less than the clock tolerance before' },
+  },
+  {
     name: '403 with a good token',
     exchange: v21(403, {
       reason: 'Forbidden',

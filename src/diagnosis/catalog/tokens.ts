@@ -101,7 +101,8 @@ export const TOKEN_ENTRIES: CatalogEntry[] = [
     title: 'Well-formed token refused with 401',
     symptom: 'A token that decodes, is current and names the right audience is still answered 401.',
     why: "The service could not validate the token: it may come from another tenant than the resource's, be signed by a key the service does not trust (a self-made or test token), or the machine clock is far off.",
-    detection: 'A 401 on /v2.1/track with a bearer JWT that is not expired and whose audience matches.',
+    detection:
+      'A 401 on /v2.1/track with a bearer JWT that is not expired (beyond the 5-minute clock tolerance) and whose audience matches.',
     fix: [
       "Compare the token's tid (evidence) with the tenant of the Application Insights resource.",
       'Turn on Azure Identity logging in the app to see which credential produced the token.',

@@ -18,7 +18,11 @@ export const tokenRejectedRule: Rule = {
     return [
       {
         id: 'TOKEN_REJECTED',
-        title: '401 on /v2.1/track with a current, right-audience token: the service could not validate it',
+        // Expired within the clock tolerance is not "current": TOKEN_EXPIRED says so on the same line.
+        title:
+          token.time === 'expired-within-skew'
+            ? '401 on /v2.1/track with a right-audience token that expired less than the clock tolerance before: the service could not validate it (its expiry may be why)'
+            : '401 on /v2.1/track with a current, right-audience token: the service could not validate it',
         evidence: {
           ...requestEvidence(ctx),
           ...responseEvidence(ctx),

@@ -399,6 +399,12 @@ const CASES: Case[] = [
     check: { id: 'TOKEN_REJECTED', titleIncludes: 'expired less than the clock tolerance before' },
   },
   {
+    name: '403 with a token expired 2 minutes before is not called valid',
+    exchange: v21(403, {}, goodClaims({ exp: NOW_S - 120 })),
+    ids: ['ROLE_MISSING', 'TOKEN_EXPIRED'],
+    check: { id: 'ROLE_MISSING', titleIncludes: '403 with a right-audience token (expired less than' },
+  },
+  {
     name: '403 with a good token',
     exchange: v21(403, {
       reason: 'Forbidden',

@@ -13,7 +13,8 @@ export const roleMissingRule: Rule = {
     return [
       {
         id: 'ROLE_MISSING',
-        title: `403 with a valid token: identity oid=${identity.oid ?? '?'} appid=${identity.appid ?? '?'} (tenant ${identity.tid ?? '?'}) lacks Monitoring Metrics Publisher on this resource`,
+        // Expired within the clock tolerance is not "valid": TOKEN_EXPIRED says so on the same line.
+        title: `403 with a ${token.time === 'expired-within-skew' ? 'right-audience token (expired less than the clock tolerance before)' : 'valid token'}: identity oid=${identity.oid ?? '?'} appid=${identity.appid ?? '?'} (tenant ${identity.tid ?? '?'}) lacks Monitoring Metrics Publisher on this resource`,
         evidence: {
           ...requestEvidence(ctx),
           ...responseEvidence(ctx),

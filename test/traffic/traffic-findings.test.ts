@@ -3,8 +3,19 @@
  * cleared; ten minutes of healthy traffic produce none.
  */
 import { TRAFFIC_FINDING_IDS } from '../../src/diagnosis/traffic';
+import { catalogEntry } from '../../src/diagnosis/catalog';
 import { MAX_BATCHES, MAX_TOKENS } from '../../src/diagnosis/traffic/summary';
-import { goodClaims, livePing, NOW, NOW_S, response } from '../fixtures/exchanges';
+import {
+  envelope,
+  exchange,
+  goodClaims,
+  livePing,
+  NOW,
+  NOW_S,
+  response,
+  STATSBEAT_IKEY,
+  trackBody,
+} from '../fixtures/exchanges';
 import { at, healthyLocalAuthTenMinutes, healthyTenMinutes, replay, tokenOk, track } from './traffic-replay';
 
 const fired = (lines: { traffic: { state: string }; findings: { id: string }[] }[]) =>
@@ -75,6 +86,21 @@ describe('findings across exchanges: each fires once per cause and clears', () =
     expect(fix).toContain('HTTPS_PROXY=http://127.0.0.1:8888');
     expect(fix).toMatch(/^java: .*APPLICATIONINSIGHTS_PROXY/m);
     expect(fix).toMatch(/^node: applicationinsights 2\.x reads only the lower-case `https_proxy`/m);
+  });
+
+  it('NO_TELEMETRY: statsbeat alone on /v2.1/track is not the app telemetry, so it still fires', () => {
+    const statsbeat = at(
+      NOW + 5_000,
+      exchange({
+        request: { authorization: undefined, body: trackBody([envelope({ iKey: STATSBEAT_IKEY })]) },
+      }),
+    );
+    const { lines } = replay([statsbeat], NOW + 95_000, {
+      connectionStringGiven: true,
+      quietAfterSeconds: 60,
+    });
+    expect(fired(lines)).toEqual(['NO_TELEMETRY']);
+    expect(catalogEntry('NO_TELEMETRY').detection).toContain('statsbeat');
   });
 
   it('NO_TELEMETRY: without a connection string it waits for a first connection, then quiet-after seconds', () => {

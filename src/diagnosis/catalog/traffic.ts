@@ -47,7 +47,7 @@ export const TRAFFIC_ENTRIES: CatalogEntry[] = [
       'The proxy runs (and the app may have connected), but no track request arrived within --quiet-after seconds.',
     why: 'The app is not using the proxy for its telemetry, or its SDK never started. The usual causes are proxy settings the SDK does not read: HTTPS_PROXY without the `http://` scheme, the lower-case name that Node.js applicationinsights 2.x reads, JVM flags the Java agent ignores, or a NO_PROXY that covers the ingestion host.',
     detection:
-      'No /v2/track or /v2.1/track request within --quiet-after seconds (default 60) of the start, when --connection-string is given, or of the first connection through the proxy otherwise. Clears with the first one.',
+      'No /v2/track or /v2.1/track request carrying the app telemetry (SDK self-telemetry, statsbeat, does not count) within --quiet-after seconds (default 60) of the start, when --connection-string is given, or of the first connection through the proxy otherwise. Clears with the first one.',
     fix: [
       'Write the proxy URL with its scheme: `HTTPS_PROXY=http://127.0.0.1:8888`, not `127.0.0.1:8888`.',
       'Check that NO_PROXY does not list the ingestion host, `*.applicationinsights.azure.com` or `.azure.com`.',

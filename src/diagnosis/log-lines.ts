@@ -207,10 +207,7 @@ const RECOGNISERS: Recogniser[] = [
     runtime: 'dotnet',
     pattern: /Transmission failed\. StatusCode: (\d{3})\./,
     meaning: '.NET Azure Monitor exporter: ingestion refused a batch with this status.',
-    entries: (m, line) =>
-      Number(m[1]) === 401 && /AAD Enabled: True/i.test(line)
-        ? ids(['TOKEN_REJECTED'], ['TOKEN_EXPIRED', 'TOKEN_WRONG_AUDIENCE'])
-        : onV21(status(m, line)),
+    entries: (m, line) => dotnetExporterStatus(Number(m[1]), line),
   },
   {
     name: 'dotnet-tls',
@@ -401,6 +398,18 @@ function onV21(found: Ids, keep: string[] = []): Ids {
     primary,
     [...new Set(also)].filter((id) => !primary.includes(id)),
   );
+}
+
+/**
+ * The .NET exporter says whether it sent a token (`AAD Enabled: True|False`). Without one, a 401 or
+ * 403 is the missing token: no identity, role, audience or expiry was there to be wrong.
+ */
+function dotnetExporterStatus(code: number, line: string): Ids {
+  const aad = /AAD Enabled: (True|False)/i.exec(line)?.[1]?.toLowerCase();
+  if (code === 401 && aad === 'true')
+    return ids(['TOKEN_REJECTED'], ['TOKEN_EXPIRED', 'TOKEN_WRONG_AUDIENCE']);
+  if ((code === 401 || code === 403) && aad === 'false') return ids(['TOKEN_MISSING']);
+  return onV21(byStatus(code, line));
 }
 
 /** azure-core's `Operation returned an invalid status '<reason>'`: the reason phrase is all we have. */

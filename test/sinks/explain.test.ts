@@ -518,6 +518,16 @@ describe('explain: wordings across SDK versions (issue 11 item 6)', () => {
     expect(r).toMatchObject({ ids: ['ENTRA_ONLY_RESOURCE_V2_PATH'], alsoPossible: ['TOKEN_MISSING'] });
   });
 
+  it.each(['401', '403'])(
+    'a .NET exporter %s with "AAD Enabled: False" is the missing token: no identity or token to blame',
+    (code) => {
+      const r = recognise(
+        `Transmission failed. StatusCode: ${code}. Error from Ingestion: x. Action: Telemetry is stored offline for retry. Origin: Transmission. AAD Enabled: False.`,
+      );
+      expect(r).toMatchObject({ ids: ['TOKEN_MISSING'], alsoPossible: [] });
+    },
+  );
+
   // The Java agent and the .NET exporter post to /v2.1/track with or without a credential too.
   it.each([
     'Sending telemetry to the ingestion service: Received response code 400 (Authentication not supported)',

@@ -184,4 +184,13 @@ describe('catalog texts agree with the rules and the facts', () => {
   it('TOKEN_WRONG_AUDIENCE does not say every SDK asks for the double-slash scope', () => {
     expect(entry('TOKEN_WRONG_AUDIENCE').fix.join(' ')).toContain('`https://monitor.azure.com/.default`');
   });
+
+  // The article's JVM flags; ingestion-facts.md §7: HTTPS_PROXY counts only with useSystemProxies=true.
+  it("NO_TELEMETRY gives the Java agent the article's JVM flags and does not say it ignores HTTPS_PROXY", () => {
+    const java = entry('NO_TELEMETRY').fixByRuntime?.java?.join(' ') ?? '';
+    expect(java).toContain(
+      '-Djava.net.useSystemProxies=true -Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=8888',
+    );
+    expect(java).not.toContain('ignores HTTPS_PROXY');
+  });
 });

@@ -45,7 +45,7 @@ export const TRAFFIC_ENTRIES: CatalogEntry[] = [
     title: 'No telemetry reached the ingestion endpoint',
     symptom:
       'The proxy runs (and the app may have connected), but no track request arrived within --quiet-after seconds.',
-    why: 'The app is not using the proxy for its telemetry, or its SDK never started. The usual causes are proxy settings the SDK does not read: HTTPS_PROXY without the `http://` scheme, the lower-case name that Node.js applicationinsights 2.x reads, JVM flags the Java agent ignores, or a NO_PROXY that covers the ingestion host.',
+    why: 'The app is not using the proxy for its telemetry, or its SDK never started. The usual causes are proxy settings the SDK does not read: HTTPS_PROXY without the `http://` scheme, the lower-case name that Node.js applicationinsights 2.x reads, HTTPS_PROXY given to a Java agent (which reads its own proxy settings), or a NO_PROXY that covers the ingestion host.',
     detection:
       'No /v2/track or /v2.1/track request carrying the app telemetry (SDK self-telemetry, statsbeat, does not count) within --quiet-after seconds (default 60) of the start, when --connection-string is given, or of the first connection through the proxy otherwise. Clears with the first one.',
     fix: [
@@ -55,7 +55,7 @@ export const TRAFFIC_ENTRIES: CatalogEntry[] = [
     ],
     fixByRuntime: {
       java: [
-        'Java agent: set `"proxy": {"host": "127.0.0.1", "port": 8888}` in applicationinsights.json or `APPLICATIONINSIGHTS_PROXY=http://127.0.0.1:8888`; the host must not carry a scheme in the json. The agent ignores HTTPS_PROXY.',
+        'Java agent: set `"proxy": {"host": "127.0.0.1", "port": 8888}` in applicationinsights.json or `APPLICATIONINSIGHTS_PROXY=http://127.0.0.1:8888`; the host must not carry a scheme in the json. Or start the JVM with the flags the troubleshooting article gives: `-Djava.net.useSystemProxies=true -Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=8888`. HTTPS_PROXY alone is not read: the Azure SDK inside the agent looks at it only with `-Djava.net.useSystemProxies=true`.',
       ],
       node: [
         'applicationinsights 2.x reads only the lower-case `https_proxy`; 3.x and @azure/monitor-opentelemetry read HTTPS_PROXY.',

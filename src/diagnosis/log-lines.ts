@@ -271,8 +271,8 @@ const RECOGNISERS: Recogniser[] = [
     runtime: 'python',
     // `Non-retryable server side error %s: %s.` (400 and others, every version) and
     // `Transient server side error %s: %s.` (1.1.6 and earlier; ` Retrying.` appended from 1.1.7).
-    // Versions that take a credential post to /v2.1/track with or without one, so a 400 is first the
-    // missing token; only versions from before credential support post to /v2/track.
+    // Later versions post to /v2.1/track with or without a credential, so a 400 is first the missing
+    // token; the first versions that took a credential (1.1.1) post to /v2/track without one.
     pattern:
       /\b(?:Non-retryable|Transient) server side error (\d{3}): (?=.*(?:"errors"|itemsReceived|Retrying|opencensus|Authentication not supported|Service Unavailable|Internal Server Error))/,
     meaning: 'OpenCensus exporter: ingestion answered with this status.',
@@ -386,7 +386,7 @@ const RECOGNISERS: Recogniser[] = [
 
 /**
  * For a sender that posts to /v2.1/track with or without a credential (the Java agent, the .NET and
- * Python exporters, and OpenCensus once it takes one; ingestion-facts.md §1.1): the /v2/track refusal becomes the missing token, and stays among
+ * Python exporters, and later OpenCensus versions; ingestion-facts.md §1.1): the /v2/track refusal becomes the missing token, and stays among
  * the also-possible only when `keep` says an older version of that sender could have used /v2/track.
  */
 function onV21(found: Ids, keep: string[] = []): Ids {

@@ -503,8 +503,8 @@ describe('explain: wordings across SDK versions (issue 11 item 6)', () => {
     expect(recognise(line)).toMatchObject({ recogniser, ids: [id] });
   });
 
-  // OpenCensus with credential support posts to /v2.1/track with or without one (transport.py:
-  // `endpoint += '/v2.1/track'`); only versions from before it post to /v2/track.
+  // Later OpenCensus versions post to /v2.1/track with or without a credential (transport.py:
+  // `endpoint += '/v2.1/track'`); the first ones that took a credential (1.1.1) used /v2/track without one.
   it('an OpenCensus 400 that names no cause is first the missing token, /v2/track only also possible', () => {
     const r = recognise(
       'Non-retryable server side error 400: {"itemsReceived":1,"itemsAccepted":0,"errors":[]}.',

@@ -17,7 +17,7 @@ export const INGESTION_ENTRIES: CatalogEntry[] = [
     title: 'Entra-only resource rejected telemetry sent to /v2/track',
     symptom:
       'POST /v2/track is refused (400 "Authentication not supported", or 401/403) and no telemetry arrives.',
-    why: 'The resource has local authentication disabled, so it accepts only Entra ID tokens, and only on /v2.1/track. This request went to the old /v2/track API without a token: it comes from an SDK without a credential (the classic .NET SDK posts to /v2/track until it is given one), an SDK too old for Entra ID (such as OpenCensus Python versions from before it took a credential), or a browser snippet.',
+    why: 'The resource has local authentication disabled, so it accepts only Entra ID tokens, and only on /v2.1/track. This request went to the old /v2/track API without a token: it comes from an SDK without a credential (the classic .NET SDK posts to /v2/track until it is given one, and so did the first OpenCensus Python versions that took one), an SDK too old for Entra ID, or a browser snippet.',
     detection:
       'A /v2/track request without a bearer token, answered 401 or 403, or 400 that is not explained by an invalid instrumentation key or per-item schema errors (the answer differs between senders: 400 "Authentication not supported" per the troubleshooting article, 401 for the classic .NET SDK). A 400 that names no cause is only likely.',
     fix: [

@@ -28,7 +28,7 @@ export const ENABLE_ENTRA: Steps = {
   python: [
     'Pass `credential=` with the connection string: `configure_azure_monitor(connection_string=..., credential=ManagedIdentityCredential(client_id="<client id>"))`, or the same keyword on `AzureMonitorTraceExporter`, `AzureMonitorLogExporter` and `AzureMonitorMetricExporter`. A missing credential, or `credential=None`, sends telemetry without a token.',
     'Set the `azure.identity` and `azure.monitor.opentelemetry.exporter` loggers to DEBUG to see token and transmission errors.',
-    'OpenCensus (retired) exporters also take `credential=` in the versions that support Entra ID, which post to /v2.1/track with or without one; older versions post to /v2/track and cannot authenticate. Plan the move to the OpenTelemetry distro.',
+    'OpenCensus (retired) exporters also take `credential=`; the first versions that do post to /v2/track without one, later ones to /v2.1/track either way. Plan the move to the OpenTelemetry distro.',
   ],
   dotnet: [
     'OpenTelemetry distro or exporter (and Application Insights 3.x): set `options.Credential = new ManagedIdentityCredential("<client id>")` (or `DefaultAzureCredential`) in `UseAzureMonitor(...)` / `AddAzureMonitorTraceExporter(...)`.',

@@ -23,6 +23,8 @@ export interface SdkClues {
  */
 export function sdkFromVersionTag(tag: string): SdkId {
   const t = tag.toLowerCase().replace(/^[a-z]{1,5}_/, '');
+  // The browser SDK's `javascript:2.8.x` is no Java agent: its fix is not applicationinsights.json.
+  if (t.startsWith('javascript')) return 'unknown';
   if (t.startsWith('java')) return 'java-agent';
   if (t.startsWith('node')) {
     if (t.includes(':otel') || t.includes(':ext') || t.includes(':dst')) return 'js-exporter';

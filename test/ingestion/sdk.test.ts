@@ -14,6 +14,7 @@ describe('SDK detection', () => {
     ['dotnetc:2.21.0-429', 'dotnet'],
     ['aspnet5c:2.21.0', 'dotnet'],
     ['ruby:1.0', 'unknown'],
+    ['javascript:2.8.14', 'unknown'],
   ])('sdkVersion %s → %s', (tag, sdk) => {
     expect(sdkFromVersionTag(tag)).toBe(sdk);
   });

@@ -50,7 +50,13 @@ function pathOf(exchange: Exchange): string {
 export function classifyByPath(exchange: Exchange): RequestKind {
   if (exchange.request.method.toUpperCase() === 'CONNECT') return 'other';
   const path = pathOf(exchange);
-  for (const [pattern, kind] of PATH_RULES) if (pattern.test(path)) return kind;
+  for (const [pattern, kind] of PATH_RULES) {
+    if (!pattern.test(path)) continue;
+    // Telemetry is POSTed: a browser's CORS preflight (OPTIONS) to /v2/track carries none, and by
+    // rule no Authorization either, so reading it as a track request flagged a missing token.
+    const track = kind === 'track-v2' || kind === 'track-v2.1';
+    return track && exchange.request.method.toUpperCase() !== 'POST' ? 'other' : kind;
+  }
   const host = exchange.request.host.toLowerCase();
   if (host === 'settings.sdk.monitor.azure.com') return 'onesettings';
   if (host.endsWith('.azureserviceprofiler.net') || host.startsWith('profiler.monitor.azure.'))

@@ -39,6 +39,13 @@ describe('classifyRequest', () => {
     expect(classifyRequest(at(host, path))).toBe(kind);
   });
 
+  it.each(['OPTIONS', 'HEAD', 'GET'])('%s on a track path carries no telemetry: other', (method) => {
+    expect(classifyRequest(at('dc.services.visualstudio.com', '/v2/track', method))).toBe('other');
+    expect(classifyRequest(at('westus-0.in.applicationinsights.azure.com', '/v2.1/track', method))).toBe(
+      'other',
+    );
+  });
+
   it('a CONNECT is other', () => {
     expect(classifyRequest(at('x', 'x:443', 'CONNECT'))).toBe('other');
   });

@@ -357,7 +357,7 @@ const RECOGNISERS: Recogniser[] = [
     name: 'status-400-authentication-not-supported',
     pattern: /\b400\b.*Authentication not supported|invalid status 'Authentication not supported'/i,
     meaning:
-      'The resource accepts only Entra ID, and this telemetry went to /v2/track, which cannot carry a token.',
+      'The resource accepts only Entra ID, and this telemetry came without a token: most likely to /v2/track, which cannot carry one.',
     // The article's reading first; a sender on /v2.1/track without a token gets this 400 too (the
     // Python troubleshooting text, .NET's "v2 and v2.1" comment), and only the path tells them apart.
     entries: () => ids(['ENTRA_ONLY_RESOURCE_V2_PATH'], ['TOKEN_MISSING']),

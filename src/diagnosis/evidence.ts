@@ -6,8 +6,18 @@ import type { RuleContext } from './rule';
 
 export type Evidence = Record<string, EvidenceValue>;
 
+/**
+ * A time as ISO 8601, or null. Claims come from any JWT a client sends: an exp of 1e20 is a finite
+ * number but no Date (toISOString throws), and a throwing rule loses its finding.
+ */
+export function isoFromMs(ms: number | undefined): string | null {
+  if (ms === undefined || !Number.isFinite(ms)) return null;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
 export const isoFromSeconds = (seconds: number | undefined): string | null =>
-  seconds === undefined || !Number.isFinite(seconds) ? null : new Date(seconds * 1000).toISOString();
+  seconds === undefined ? null : isoFromMs(seconds * 1000);
 
 const IKEY_PARAM = /([?&](?:ikey|instrumentationkey)=)([^&]*)/gi;
 

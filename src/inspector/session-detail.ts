@@ -1,4 +1,5 @@
 import { findCatalogEntry } from '../diagnosis/catalog';
+import { isoFromSeconds } from '../diagnosis/evidence';
 import { guidanceFor } from '../diagnosis/guidance';
 import { tokenFacts } from '../diagnosis/token-facts';
 import { parseJsonBody, asRecord } from '../ingestion/body';
@@ -92,7 +93,8 @@ function claimRows(exchange: Exchange, connectionStrings: ConnectionString[]) {
     rows.unshift({ name: 'aud', value: '(none)', expected: facts.expectedAudiences.join(' or '), ok: false });
   for (const name of TIME_CLAIMS) {
     const v = claims[name];
-    if (typeof v === 'number') rows.push({ name, value: new Date(v * 1000).toISOString(), epochSeconds: v });
+    // isoFromSeconds: an exp of 1e20 (any client can send one) is no Date, and toISOString throws.
+    if (typeof v === 'number') rows.push({ name, value: isoFromSeconds(v) ?? String(v), epochSeconds: v });
   }
   return { rows, source: facts.expectedAudienceSource };
 }

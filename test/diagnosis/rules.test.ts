@@ -405,6 +405,25 @@ const CASES: Case[] = [
     check: { id: 'ROLE_MISSING', titleIncludes: '403 with a right-audience token (expired less than' },
   },
   {
+    // Finite claims beyond the calendar (new Date(1e23) is invalid): the finding must not be lost.
+    name: '401 with a token whose exp is 1e20 still gets TOKEN_REJECTED',
+    exchange: v21(401, {}, goodClaims({ exp: 1e20 })),
+    ids: ['TOKEN_REJECTED'],
+    check: { id: 'TOKEN_REJECTED', evidence: { exp: null } },
+  },
+  {
+    name: 'a token whose nbf is 1e20 is not yet valid',
+    exchange: v21(401, {}, goodClaims({ nbf: 1e20 })),
+    ids: ['TOKEN_EXPIRED'],
+    check: { id: 'TOKEN_EXPIRED', evidence: { nbf: null } },
+  },
+  {
+    name: 'a token whose exp is -1e20 is expired',
+    exchange: v21(401, {}, goodClaims({ exp: -1e20 })),
+    ids: ['TOKEN_EXPIRED'],
+    check: { id: 'TOKEN_EXPIRED', evidence: { exp: null } },
+  },
+  {
     name: '403 with a good token',
     exchange: v21(403, {
       reason: 'Forbidden',

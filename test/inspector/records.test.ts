@@ -154,6 +154,12 @@ describe('session detail', () => {
     expect(detail.claims.find((c) => c.name === 'exp')!.epochSeconds).toBe(NOW_S + 3600);
   });
 
+  it('shows a token whose exp is beyond the calendar (1e20) instead of failing the detail', () => {
+    const ex = exchange({ request: { authorization: bearer(goodClaims({ exp: 1e20 })) } });
+    const exp = sessionDetail(line(ex)).claims.find((c) => c.name === 'exp')!;
+    expect(exp).toMatchObject({ value: '100000000000000000000', epochSeconds: 1e20 });
+  });
+
   it('puts the runtime fix first and folds the other runtimes, from the catalog', () => {
     const ex = exchange({
       request: { authorization: undefined },

@@ -159,6 +159,13 @@ describe('findings across exchanges: each fires once per cause and clears', () =
     expect(cleared(lines)).toEqual(['TOKEN_USED_AFTER_EXPIRY']);
   });
 
+  it('TOKEN_USED_AFTER_EXPIRY still fires for a token whose exp (-1e20) is no date', () => {
+    const ex = [1, 2].map((s) => track(NOW + s * 1000, { claims: goodClaims({ exp: -1e20 }), status: 401 }));
+    const { lines } = replay(ex, NOW + 3000);
+    expect(fired(lines)).toEqual(['TOKEN_USED_AFTER_EXPIRY']);
+    expect(lines[0]!.findings[0]!.evidence.exp).toBeNull();
+  });
+
   it('TOKEN_USED_AFTER_EXPIRY does not fire for one late use (that is TOKEN_EXPIRED on the exchange)', () => {
     const stale = goodClaims({ exp: NOW_S - 3600 });
     const { lines } = replay([track(NOW + 1000, { claims: stale, status: 401 })], NOW + 2000);

@@ -27,7 +27,7 @@ export const tokenExpiredRule: Rule = {
       return [
         {
           id: 'TOKEN_EXPIRED',
-          title: `Bearer token not valid until ${isoFromSeconds(nbf)} (${early} s after the request): check the sender's clock`,
+          title: `Bearer token not valid until ${isoFromSeconds(nbf) ?? `nbf ${nbf}`} (${early} s after the request): check the sender's clock`,
           evidence: { ...evidence, secondsEarly: early },
         },
       ];
@@ -40,7 +40,7 @@ export const tokenExpiredRule: Rule = {
         severity: withinSkew ? 'warning' : undefined,
         title: withinSkew
           ? `Bearer token expired ${ago} s before the request (within the ${CLOCK_SKEW_MS / 60000}-minute clock tolerance)`
-          : `Bearer token expired ${ago} s before the request (exp ${isoFromSeconds(exp)})`,
+          : `Bearer token expired ${ago} s before the request (exp ${isoFromSeconds(exp) ?? exp})`,
         evidence: { ...evidence, secondsExpired: ago },
       },
     ];

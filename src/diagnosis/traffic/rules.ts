@@ -1,5 +1,6 @@
 import type { CloudName } from '../../ingestion/clouds';
 import type { EvidenceValue, Runtime } from '../../model/finding';
+import { isoFromMs } from '../evidence';
 import type { FindingId } from '../finding-ids';
 import type { TrafficConfig, TrafficSummary } from './summary';
 
@@ -22,7 +23,7 @@ export interface TrafficRule {
   clearedBecause(summary: TrafficSummary): string;
 }
 
-const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+const iso = isoFromMs;
 const recent = (at: number | undefined, now: number, config: TrafficConfig) =>
   at !== undefined && now - at <= config.windowMs;
 

@@ -2,10 +2,11 @@
 export const INVALID_IKEY_TEXT = /invalid\s+instrumentation\s*key/i;
 /**
  * Words of an authentication refusal. Whole words only: a per-item schema error naming a field such
- * as ai.user.authUserId, or a parser's "Unexpected token", is no authentication refusal.
+ * as ai.user.authUserId, or a parser's "Unexpected token", is no authentication refusal; "auth",
+ * "invalid token" and "token expired" are.
  */
 export const AUTH_TEXT =
-  /\bauthenticat|\b(un)?authoriz|\bentra\b|\baad\b|\bbearer\b|\b(access|authorization) token|\bcredential/i;
+  /\bauth\b|\bauthenticat|\b(un)?authoriz|\bentra\b|\baad\b|\bbearer\b|(?<!unexpected\s)\btokens?\b|\bcredential/i;
 export const SAMPLED_OUT_TEXT = /sampled\s+out/i;
 /** The identity itself is unknown; a bare "Not Found" (a wrong path, a page of a gateway) is not that. */
 export const IDENTITY_NOT_FOUND_TEXT = /identity not found|no user assigned|managed identity found/i;

@@ -582,6 +582,23 @@ const CASES: Case[] = [
     ids: ['PARTIAL_ACCEPTANCE'],
     check: { id: 'PARTIAL_ACCEPTANCE', evidence: { rejected: 2, itemsAccepted: 0 } },
   },
+  {
+    // ...while the words of a refusal still count, as whole words.
+    name: 'no token, 400 whose items say "Invalid token" is the missing token',
+    exchange: v21(
+      400,
+      { body: ingestionBody(1, 0, [{ index: 0, statusCode: 400, message: 'Invalid token' }]) },
+      null,
+    ),
+    ids: ['TOKEN_MISSING'],
+    check: { id: 'TOKEN_MISSING', severity: 'error' },
+  },
+  {
+    name: 'no token, 400 "Local auth is disabled" is the missing token',
+    exchange: v21(400, { reason: 'Local auth is disabled' }, null),
+    ids: ['TOKEN_MISSING'],
+    check: { id: 'TOKEN_MISSING', severity: 'error' },
+  },
 
   // THROTTLED
   {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { diagnose } from '../diagnosis';
 import type { Finding } from '../model/finding';
 import { exchangeOf } from './exchange-of';
+import { localAuthOf } from './local-auth';
 import { postJson } from './http-post';
 import type { ParsedTarget } from './parse-step';
 import type { ProxyAddress } from './tunnel';
@@ -87,17 +88,18 @@ export async function trackStep(
     };
   }
   if (step === 'local-auth') {
-    const disabled = seen.status === 400 || seen.status === 401 || seen.status === 403;
+    const localAuth = localAuthOf(seen.status, shown);
+    const answer = `POST v2/track without a token → ${seen.status} ${seen.reason ?? ''}`.trim();
     return {
       step,
       status: 'info',
-      summary: disabled
-        ? `POST v2/track without a token → ${seen.status} ${seen.reason ?? ''}: local authentication is disabled (Entra ID only); every sender needs a token and v2.1/track`.replace(
-            /\s+/g,
-            ' ',
-          )
-        : `POST v2/track without a token → ${seen.status}: local authentication is enabled (telemetry without a token is accepted)`,
-      details: { ...details, localAuth: disabled ? 'disabled' : 'enabled' },
+      summary:
+        localAuth === 'disabled'
+          ? `${answer}: local authentication is disabled (Entra ID only); every sender needs a token and v2.1/track`
+          : localAuth === 'enabled'
+            ? `${answer}: local authentication is enabled (telemetry without a token is accepted)`
+            : `${answer}: this answer does not say whether local authentication is disabled${analysis.serviceMessage ? ` (${analysis.serviceMessage})` : ''}`,
+      details: { ...details, localAuth },
       // Expected answers for the probe: shown, but they do not block the verdict.
       findings: shown.map((f) => ({ ...f, severity: 'info' as const })),
     };

@@ -74,6 +74,7 @@ function byStatus(status: number, line: string): Ids {
 const status = (m: RegExpExecArray, line: string) => byStatus(Number(m[1]), line);
 
 const TLS_TRUST = ids(['CLIENT_DOES_NOT_TRUST_PROXY_CA']);
+const INVALID_IKEY_LINE = /Invalid instrumentation key/i;
 
 /** First match wins: specific wordings before generic ones. */
 const RECOGNISERS: Recogniser[] = [
@@ -238,6 +239,16 @@ const RECOGNISERS: Recogniser[] = [
     pattern: /(?:Non-retryable|Retryable) server side error: Operation returned an invalid status '([^']+)'/,
     meaning: 'Python exporter: ingestion refused the batch.',
     entries: (m) => onV21(reasonPhrase(m[1] ?? '')),
+  },
+  {
+    name: 'python-data-drop',
+    runtime: 'python',
+    // `Data drop %s: %s %s.` (status, message, envelope): an item of a 206 that will not be retried.
+    pattern: /\bData drop (\d{3}): /,
+    meaning:
+      'Python exporter (or OpenCensus): ingestion refused one item of a batch for good (the rest may have been accepted).',
+    entries: (_m, line) =>
+      INVALID_IKEY_LINE.test(line) ? ids(['INVALID_INSTRUMENTATION_KEY']) : ids(['PARTIAL_ACCEPTANCE']),
   },
   {
     name: 'opencensus-credential-error',

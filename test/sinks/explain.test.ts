@@ -325,6 +325,18 @@ const SDK_STRINGS: [string, string, string, string][] = [
     SRC.pythonBase,
   ],
   [
+    'python-data-drop',
+    "Data drop 400: 109: Field 'time' on type 'Envelope' is required but missing or empty. Expected: string, Actual: undefined {'name': 'Microsoft.ApplicationInsights.Message'}.",
+    'PARTIAL_ACCEPTANCE',
+    SRC.pythonBase,
+  ],
+  [
+    'python-data-drop',
+    "Data drop 400: Invalid instrumentation key {'name': 'Microsoft.ApplicationInsights.Message'}.",
+    'INVALID_INSTRUMENTATION_KEY',
+    SRC.pythonBase,
+  ],
+  [
     'opencensus-401',
     'Authentication error 401: {"errors":[{"message":"Authentication required"}]}. Retrying.',
     'TOKEN_MISSING',

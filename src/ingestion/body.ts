@@ -40,7 +40,9 @@ function parseLines(text: string): ParsedBody {
  * Parses a decoded body once; never throws. A whole-text parse is tried first (one pass for
  * the common JSON array); only when that fails and the text has several lines is it split.
  */
-export function parseJsonBody(text: string | undefined): ParsedBody {
+export function parseJsonBody(raw: string | undefined): ParsedBody {
+  // A UTF-8 byte-order mark (.NET writers emit one) is no JSON to JSON.parse: drop it first.
+  const text = raw?.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   if (!text) return EMPTY;
   const start = text.trimStart()[0];
   if (start !== '{' && start !== '[')

@@ -24,6 +24,20 @@ describe('parseJsonBody', () => {
     }).toEqual({ shape, documents, invalidLines });
   });
 
+  it.each([
+    ['a JSON array', '\ufeff[{"a":1},{"a":2}]', 'json-array', 2],
+    [
+      'one object (an ingestion answer)',
+      '\ufeff{"itemsReceived":1,"itemsAccepted":0,"errors":[]}',
+      'json-object',
+      1,
+    ],
+  ])('reads %s that starts with a UTF-8 byte-order mark', (_name, text, shape, count) => {
+    const parsed = parseJsonBody(text);
+    expect(parsed.shape).toBe(shape);
+    expect(parsed.documents).toHaveLength(count);
+  });
+
   it('handles an undefined body', () => {
     expect(parseJsonBody(undefined).shape).toBe('empty');
   });

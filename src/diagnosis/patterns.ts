@@ -14,5 +14,5 @@ export const IDENTITY_NOT_FOUND_TEXT = /identity not found|no user assigned|mana
 export const AUTH_REJECTION_STATUSES = [401, 403];
 export const THROTTLE_STATUSES = [402, 429, 439];
 export const TRANSIENT_STATUSES = [408, 500, 502, 503, 504];
-/** Per-item statusCodes that SDKs retry. */
-export const RETRIABLE_ITEM_STATUSES = [408, 429, 439, 500, 503];
+/** Per-item statusCodes that SDKs retry (Java, JS and Python retry 502 and 504 too; ingestion-facts §3.2). */
+export const RETRIABLE_ITEM_STATUSES = [408, 429, 439, 500, 502, 503, 504];

@@ -567,6 +567,17 @@ const CASES: Case[] = [
     check: { id: 'PARTIAL_ACCEPTANCE', evidence: { retriable: 2, rejected: 0 } },
   },
   {
+    name: '206 whose items failed with 502 and 504 counts them retriable, as the SDKs do',
+    exchange: v21(206, {
+      body: ingestionBody(3, 1, [
+        { index: 1, statusCode: 502, message: 'Bad Gateway' },
+        { index: 2, statusCode: 504, message: 'Gateway Timeout' },
+      ]),
+    }),
+    ids: ['PARTIAL_ACCEPTANCE'],
+    check: { id: 'PARTIAL_ACCEPTANCE', evidence: { retriable: 2, rejected: 0 } },
+  },
+  {
     // "token" and "auth" inside other words are not an authentication refusal.
     name: 'no token, 400 whose per-item errors say "Unexpected token" and name authUserId',
     exchange: v21(

@@ -594,6 +594,12 @@ const CASES: Case[] = [
     check: { id: 'PARTIAL_ACCEPTANCE', evidence: { rejected: 2, itemsAccepted: 0 } },
   },
   {
+    // "a 400 that names no cause is only likely": one that names another cause is not the refusal.
+    name: 'no token, 400 whose answer names another cause for the whole batch ("Invalid JSON")',
+    exchange: v21(400, { body: ingestionBody(1, 0, [{ statusCode: 400, message: 'Invalid JSON' }]) }, null),
+    ids: [],
+  },
+  {
     // ...while the words of a refusal still count, as whole words.
     name: 'no token, 400 whose items say "Invalid token" is the missing token',
     exchange: v21(

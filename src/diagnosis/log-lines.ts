@@ -40,12 +40,20 @@ const KNOWN_AADSTS = BY_AADSTS;
 
 const AADSTS = /\bAADSTS(\d{5,8})\b/;
 const MANAGED_IDENTITY = /ManagedIdentity|managed identity|IMDS|169\.254\.169\.254|Identity not found/i;
+/**
+ * The identity endpoint was never reached: Java's "cannot be established, <cause>" (a 400 gives the
+ * same words without a cause), a timeout, a socket error, no response. No identity was looked up.
+ */
+const IDENTITY_ENDPOINT_UNREACHED =
+  /cannot be established,\s*\S|timed out|\bE(?:CONNREFUSED|TIMEDOUT|HOSTUNREACH|NETUNREACH)\b|network is unreachable|no route to host|no response/i;
 
 /** A token could not be obtained: which entry the rest of the line points at. */
 function credentialFailure(line: string, fallback: Ids): Ids {
   const code = AADSTS.exec(line)?.[1];
   if (code) return ids([findingForAadsts(code)]);
   if (/was not found in the directory/i.test(line)) return ids(['ENTRA_APP_NOT_FOUND']);
+  if (MANAGED_IDENTITY.test(line) && IDENTITY_ENDPOINT_UNREACHED.test(line))
+    return ids(['TOKEN_MISSING'], ['MANAGED_IDENTITY_ERROR']);
   if (MANAGED_IDENTITY.test(line)) return ids(['MANAGED_IDENTITY_NOT_FOUND'], ['MANAGED_IDENTITY_ERROR']);
   return fallback;
 }

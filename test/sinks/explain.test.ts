@@ -540,6 +540,22 @@ describe('explain: wordings across SDK versions (issue 11 item 6)', () => {
     },
   );
 
+  // IMDS not reached at all (ingestion-facts §5.2: Java adds ", <cause>" to a connection failure):
+  // no identity was looked up, so "no managed identity matches" would send the reader the wrong way.
+  it.each([
+    'com.azure.identity.CredentialUnavailableException: ManagedIdentityCredential authentication unavailable. Connection to IMDS endpoint cannot be established, connect timed out.',
+    'azure.identity._exceptions.CredentialUnavailableError: ManagedIdentityCredential authentication unavailable, no response from the IMDS endpoint.',
+    'Failed to get AAD Token. Error message: ManagedIdentityCredential authentication unavailable. No response received from the managed identity endpoint.',
+  ])(
+    'an identity endpoint that was never reached is the missing token, not an unknown identity: %s',
+    (line) => {
+      expect(recognise(line)).toMatchObject({
+        ids: ['TOKEN_MISSING'],
+        alsoPossible: ['MANAGED_IDENTITY_ERROR'],
+      });
+    },
+  );
+
   // The Java agent and the .NET exporter post to /v2.1/track with or without a credential too.
   it.each([
     'Sending telemetry to the ingestion service: Received response code 400 (Authentication not supported)',

@@ -86,7 +86,7 @@ export const TOKEN_ENTRIES: CatalogEntry[] = [
     detection:
       "The decoded aud claim (with or without a trailing slash) matches none of the audiences expected for the request's host and connection string.",
     fix: [
-      'Do not override the scope: the SDKs request the Azure Monitor scope themselves (`https://monitor.azure.com//.default` in the public cloud; the JavaScript exporter asks for `https://monitor.azure.com/.default`, which gives the same audience).',
+      'Do not override the scope: the SDKs request the Azure Monitor scope themselves (`https://monitor.azure.com//.default` in the public cloud; the JavaScript exporter asks for `https://monitor.azure.com/.default`, whose token names `https://monitor.azure.com` without the trailing slash: both are accepted).',
       'For sovereign clouds, copy the whole connection string from the portal: its AADAudience tells the SDK which audience to ask for.',
       'Check that the endpoint in the connection string and the cloud of the identity agree (a public-cloud token cannot be used against a US Government endpoint).',
     ],

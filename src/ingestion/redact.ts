@@ -49,10 +49,11 @@ function unescapeAscii(text: string): string {
 /**
  * `name=value` anywhere: a query string, a form body, a URL inside JSON, a connection string.
  * The name may be percent-encoded; the value ends at the next separator (also percent-encoded).
+ * A URL's fragment holds parameters too: a sign-in redirect answers `…/callback#access_token=…`.
  */
 const PARAM =
   // eslint-disable-next-line no-control-regex -- a control byte separates a name in a binary body
-  /(^|[?&;\s"'(,{[\x00-\x1f]|%26|%3F|%3B)((?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2}){1,64})(=|%3D)(\[redacted\]|(?:(?!%26|%3B|%23)[^&;\s"'`<>#,)}\]\\])*)/gi;
+  /(^|[?&;#\s"'(,{[\x00-\x1f]|%26|%3F|%3B|%23)((?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2}){1,64})(=|%3D)(\[redacted\]|(?:(?!%26|%3B|%23)[^&;\s"'`<>#,)}\]\\])*)/gi;
 
 function redactParams(text: string): string {
   return text.replace(PARAM, (m, sep: string, rawName: string, eq: string, value: string) => {
@@ -106,9 +107,14 @@ function redactJsonFields(text: string): string {
   return out.replace(CUT_JSON_FIELD, field('"', ''));
 }
 
-/** `api-key: …` as a header quoted inside text (an error message or an SDK log quoting a request). */
+/**
+ * `api-key: …` as a header quoted inside text (an error message or an SDK log quoting a request),
+ * or a setting written `name: value` (YAML, a config dump): any secret name, not only the
+ * well-known headers (`X-Client-Secret: …`, `client_secret: …`, `refresh_token: …`). Only names
+ * with a secret-looking word are matched at all, so `Host: …` cannot swallow the rest of its line.
+ */
 const HEADER_LINE =
-  /(^|[\s"'>]|\\[nr])([ \t]*)(authorization|proxy-authorization|api-key|x-api-key|x-functions-key|ocp-apim-subscription-key|x-ms-qps-auth-api-key|x-identity-header|secret|cookie|set-cookie)([ \t]*:[ \t]*)((?:[^\r\n\\"]|\\[^nr"])+)/gi;
+  /(^|[\s"'>]|\\[nr])([ \t]*)((?=[A-Za-z0-9_.-]*(?:auth|key|secret|token|pass|pwd|assertion|sig|cookie|identity))[A-Za-z][A-Za-z0-9_.-]{0,63})([ \t]*:[ \t]*)((?:[^\r\n\\"]|\\[^nr"])+)/gi;
 
 /** `Bearer <token>` in any case; not `Bearer realm="…"` (a challenge, not a credential). */
 const BEARER = /\b(bearer)(\s+|%20|\+)(?![A-Za-z0-9_-]+\s*=\s*")([A-Za-z0-9._~+/-]{12,}=*)/gi;
@@ -116,9 +122,10 @@ const BEARER = /\b(bearer)(\s+|%20|\+)(?![A-Za-z0-9_-]+\s*=\s*")([A-Za-z0-9._~+/
 const BASIC = /\b(basic)(\s+|%20|\+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
 /**
  * `scheme://user:password@host`: the password of a URL's user info (an upstream proxy URL...).
- * The user may be empty (`http://:password@host` is a valid URL).
+ * The user may be empty (`http://:password@host` is a valid URL). The password runs to the last
+ * `@` before the host: people type `p@ss` unencoded, and the part after its `@` is secret too.
  */
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"'<>]*:)([^@\s/"'<>]+)(@)/gi;
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"'<>]*:)([^\s/?#"'<>]+)(@)/gi;
 /** The same URL percent-encoded, as a query or form value carries it (`http%3A%2F%2Fu%3Apw%40host`). */
 const URL_PASSWORD_ENCODED = /(\b[a-z][a-z0-9+.-]*%3A%2F%2F[^/\s:@"'<>&%]*%3A)([^@\s/"'<>&]+?)(%40)/gi;
 /** A JWT anywhere (header and payload are base64url JSON: they start with `eyJ`). */
@@ -178,7 +185,7 @@ function maskKnownIkeys(text: string, known: ReadonlySet<string>): string {
  * the dozen patterns; test/redaction checks this against every string of the secret corpus.
  */
 const MAY_HOLD_SECRET =
-  /[=%"@\\]|bearer|basic|eyJ|authorization|api-key|functions-key|subscription-key|identity-header|secret|cookie|[0-9a-f]{8}/i;
+  /[=%"@\\]|bearer|basic|eyJ|authorization|api-key|functions-key|subscription-key|identity-header|secret|cookie|token|pass|pwd|assertion|sig|key[ \t]*:|[0-9a-f]{8}/i;
 
 export function mayHoldSecret(text: string): boolean {
   return MAY_HOLD_SECRET.test(text);
@@ -223,13 +230,17 @@ export function redactEveryPattern(text: string, known: ReadonlySet<string> = NO
   out = out.replace(
     HEADER_LINE,
     (m, start: string, indent: string, name: string, colon: string, value: string) => {
+      // `code: 700016` and `error code: AADSTS…` are error codes; `token_type: Bearer` is no secret.
+      if (!isSecretName(name) || normalizeName(name) === 'code') return m;
+      const atLineStart = start === '' || start === '\n' || start === '\r' || start.startsWith('\\');
+      // In a sentence a plain word is English (`validate the token: it may…`), not a setting.
+      if (!atLineStart && /^[a-z]+$/i.test(name) && !SECRET_HEADERS.has(name.toLowerCase())) return m;
       // The scheme is not secret and tells a reader what was sent: `Authorization: Bearer [redacted]`.
       const scheme = /^(bearer|basic|sharedaccesssignature|negotiate|ntlm|digest)\s+/i.exec(value)?.[0] ?? '';
       const rest = value.slice(scheme.length);
       // A placeholder in documentation (`Authorization: Bearer <JWT>`) is not a credential.
       if (rest === '' || rest.startsWith('<') || rest.startsWith(REDACTED)) return m;
       // A real header line: its whole value. Quoted in prose: the one token, the sentence stays.
-      const atLineStart = start === '' || start === '\n' || start === '\r' || start.startsWith('\\');
       const after = atLineStart ? '' : rest.replace(/^\S+/, '');
       return `${start}${indent}${name}${colon}${scheme}${REDACTED}${after}`;
     },

@@ -149,12 +149,60 @@ describe('more shapes in text', () => {
   it.each([
     ['HTTPS_PROXY=http://alice:s3cr3t-pw@corp:3128', 'http://alice:[redacted]@corp:3128', 's3cr3t-pw'],
     ['iKeys: 11111111-2222-3333-4444-555555555555', 'iKeys: 11111111-****', '2222-3333'],
+    // A sign-in redirect carries its tokens in the URL's fragment (response_mode=fragment).
+    [
+      'https://app.example/signin#access_token=opaque-tok3n-value&token_type=Bearer&expires_in=3599',
+      '#access_token=[redacted]&token_type=Bearer',
+      'opaque-tok3n-value',
+    ],
+    [
+      'Location: https://app.example/cb#code=0.AXsA-auth-code-v4lue&state=1',
+      '#code=[redacted]',
+      'auth-code-v4lue',
+    ],
+    [
+      'redirect=https%3A%2F%2Fapp%2Fcb%23id_token%3Did-t0ken-value',
+      '%23id_token%3D[redacted]',
+      'id-t0ken-value',
+    ],
+    // A password typed with an unencoded `@`: everything up to the host's `@` is the password.
+    ['HTTPS_PROXY=http://alice:p@ss-s3cr3t@corp:3128', 'http://alice:[redacted]@corp:3128', 's3cr3t'],
+    // Any secret name written `name: value`, not only the well-known headers.
+    ['X-Ms-Client-Secret: cl13nt-s3cr3t-value', 'X-Ms-Client-Secret: [redacted]', 's3cr3t-value'],
+    ['tenant: t1\nclient_secret: cl13nt-s3cr3t-value\n', 'client_secret: [redacted]', 's3cr3t-value'],
+    [
+      'sent refresh_token: 0.AR-r3fresh-value to the endpoint',
+      'refresh_token: [redacted] to',
+      'r3fresh-value',
+    ],
   ])('%s', (input, expected, gone) => {
     const out = redactText(input);
     expect(out).toContain(expected);
     expect(out).not.toContain(gone);
     expect(redactText(out)).toBe(out);
   });
+});
+
+describe('a redirect to a sign-in callback', () => {
+  it('shows its Location header without the tokens of its fragment', () => {
+    const line = {
+      response: {
+        status: 302,
+        headers: { Location: 'https://app.example/cb#access_token=opaque-tok3n-value&state=s1' },
+      },
+    };
+    const out = JSON.stringify(redactForOutput(line));
+    expect(out).toContain('https://app.example/cb#access_token=[redacted]&state=s1');
+    expect(out).not.toContain('tok3n');
+  });
+});
+
+describe('prose about a setting is not a setting', () => {
+  it.each([
+    'the service could not validate the token: it may come from another tenant',
+    'error code: AADSTS7000215',
+    'token_type: Bearer',
+  ])('%s', (text) => expect(redactText(text)).toBe(text));
 });
 
 describe('redaction leaves our own texts alone', () => {

@@ -28,6 +28,15 @@ function proxyUrl(ctx: SetupContext): string {
   return `http://${auth}${ctx.proxyHost}:${ctx.proxyPort}`;
 }
 
+/**
+ * One flag as the JVM reads JAVA_TOOL_OPTIONS: it splits at white space unless quoted, so a
+ * truststore under `/home/me/my certs` would end the flag at the space and the JVM would not start.
+ */
+function jvmWord(flag: string): string {
+  if (!/[\s'"]/.test(flag)) return flag;
+  return flag.includes('"') ? `'${flag}'` : `"${flag}"`;
+}
+
 /** The JVM flags, in the order `ca setup java` prints them. */
 export function javaOptions(ctx: SetupContext): string {
   return [
@@ -37,8 +46,13 @@ export function javaOptions(ctx: SetupContext): string {
     `-Djavax.net.ssl.trustStore=${ctx.truststorePath}`,
     '-Djavax.net.ssl.trustStoreType=PKCS12',
     `-Djavax.net.ssl.trustStorePassword=${ctx.truststorePassword}`,
-  ].join(' ');
+  ]
+    .map(jvmWord)
+    .join(' ');
 }
+
+/** A PowerShell string literal: single quotes, a quote inside doubled. */
+const powershellQuote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 function java(ctx: SetupContext): string[] {
   const [user, pass] = ctx.proxyAuth ? ctx.proxyAuth.split(/:(.*)/s) : [];
@@ -115,7 +129,7 @@ function dotnet(ctx: SetupContext): string[] {
     '# or B) only processes started from this shell: SSL_CERT_FILE with the system roots + this CA',
     `cat /etc/ssl/certs/ca-certificates.crt ${q(ctx.caCertPath)} > ${q(bundle)}`,
     `export SSL_CERT_FILE=${q(bundle)}`,
-    `# Windows: Import-Certificate -FilePath ${ctx.caCertPath} -CertStoreLocation Cert:\\CurrentUser\\Root`,
+    `# Windows: Import-Certificate -FilePath ${powershellQuote(ctx.caCertPath)} -CertStoreLocation Cert:\\CurrentUser\\Root`,
     '# Undo: unset HTTPS_PROXY NO_PROXY SSL_CERT_FILE; A) sudo rm /usr/local/share/ca-certificates/appinsights-auth-proxy.crt',
     '#   && sudo update-ca-certificates --fresh; Windows: remove the certificate from CurrentUser\\Root (certmgr.msc)',
   ];

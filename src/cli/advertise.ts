@@ -2,6 +2,7 @@ import path from 'node:path';
 import { CA_CERT_FILE } from '../certs/ca';
 import { JAVA_NON_PROXY_HOSTS } from '../certs/setup-instructions';
 import { TRUSTSTORE_FILE } from '../certs/truststore';
+import { shellWord } from '../model/shell-word';
 
 /**
  * What the start-up banner tells the APP to use. In a container the proxy listens on 0.0.0.0 and
@@ -40,7 +41,7 @@ export function javaFlags(proxyHost: string, port: number, trustDir: string): st
     `-Dhttps.proxyHost=${proxyHost}`,
     `-Dhttps.proxyPort=${port}`,
     `'-Dhttp.nonProxyHosts=${JAVA_NON_PROXY_HOSTS}'`,
-    `-Djavax.net.ssl.trustStore=${path.posix.join(trustDir, TRUSTSTORE_FILE)}`,
+    shellWord(`-Djavax.net.ssl.trustStore=${path.posix.join(trustDir, TRUSTSTORE_FILE)}`),
     '-Djavax.net.ssl.trustStoreType=PKCS12', // Java 8 defaults to JKS
     '-Djavax.net.ssl.trustStorePassword=changeit',
   ].join(' ');
@@ -54,7 +55,7 @@ export function advertised(options: AdvertiseOptions): Advertised {
     proxyHost,
     trustDir,
     javaFlags: javaFlags(proxyHost, options.port, trustDir),
-    env: `HTTPS_PROXY=http://${hostForUrl(proxyHost)}:${options.port} NODE_EXTRA_CA_CERTS=${path.posix.join(trustDir, CA_CERT_FILE)}`,
+    env: `HTTPS_PROXY=http://${hostForUrl(proxyHost)}:${options.port} NODE_EXTRA_CA_CERTS=${shellWord(path.posix.join(trustDir, CA_CERT_FILE))}`,
   };
   if (!options.advertiseHost && wildcard)
     result.hint = `listening on ${options.listenHost}: apps cannot use that address; start with --advertise-host NAME (the compose service name, 127.0.0.1 in a pod) to print the settings they need`;

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CLI } from '../helpers/cli-process';
 import { tempDir } from '../helpers/tmp';
+import { advertised } from '../../src/cli/advertise';
 import { cli } from './run-cli';
 
 /** The fix a message prints is a command to paste: a CA directory with a space in it stays one word. */
@@ -34,4 +35,56 @@ describe('the ca init a missing CA suggests', () => {
       tmp.cleanup();
     }
   });
+});
+
+/**
+ * The Java settings printed for a CA directory with a space (and a quote) in its name: pasted as
+ * printed, a real JVM starts and reads the truststore path whole. The JVM splits JAVA_TOOL_OPTIONS
+ * at white space unless a word is quoted, and a shell splits a command line the same way.
+ */
+describe('the Java settings printed for a CA directory with a space in its name', () => {
+  const tmp = tempDir('aiproxy-paste-java-');
+  const dir = path.join(tmp.dir, "my certs (team's)");
+  const store = path.join(dir, 'truststore.p12');
+  afterAll(() => tmp.cleanup());
+
+  /** Runs the pasted line, then a JVM printing its properties; its stderr, or the failure. */
+  function jvmAfter(pasted: string, javaArgs = ''): { status: number | null; stderr: string } {
+    const r = spawnSync(
+      'bash',
+      ['-c', `${pasted}\nexec java ${javaArgs} -XshowSettings:properties -version`],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    return { status: r.status, stderr: r.stderr };
+  }
+
+  it('ca setup java: the exported JAVA_TOOL_OPTIONS', async () => {
+    expect((await cli(['ca', 'init', '--ca-dir', dir])).code).toBe(0);
+    const printed = await cli(['ca', 'setup', 'java', '--ca-dir', dir]);
+    const line = printed.stdout.split('\n').find((l) => l.startsWith('export JAVA_TOOL_OPTIONS='));
+    const jvm = jvmAfter(line!);
+    expect(jvm.stderr).toContain(`javax.net.ssl.trustStore = ${store}\n`);
+    expect(jvm.status).toBe(0);
+  }, 90_000);
+
+  it('ca truststore: the JVM flags it prints, on a java command line', async () => {
+    const made = await cli(['ca', 'truststore', '--ca-dir', dir, '--out', store]);
+    expect(made.code).toBe(0);
+    const flags = /^JVM flags: (.*)$/m.exec(made.stdout)![1]!;
+    const jvm = jvmAfter('', flags);
+    expect(jvm.stderr).toContain(`javax.net.ssl.trustStore = ${store}\n`);
+    expect(jvm.status).toBe(0);
+  }, 90_000);
+
+  it("start's banner: its java flags and its env prefix", () => {
+    const shown = advertised({ listenHost: '127.0.0.1', port: 8888, caDir: dir });
+    const jvm = jvmAfter('', shown.javaFlags);
+    expect(jvm.stderr).toContain(`javax.net.ssl.trustStore = ${store}\n`);
+    expect(jvm.status).toBe(0);
+    const env = spawnSync('bash', ['-c', `${shown.env} printenv NODE_EXTRA_CA_CERTS`], { encoding: 'utf8' });
+    expect(env.stdout).toBe(`${path.join(dir, 'ca.pem')}\n`);
+  }, 90_000);
 });

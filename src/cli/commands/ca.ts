@@ -189,7 +189,7 @@ const truststoreCommand: CommandModule<object, any> = {
     print(
       [
         `wrote ${result.file}: this CA + ${result.entries - 1} default roots from ${result.defaultRootsSource}`,
-        `JVM flags: -Djavax.net.ssl.trustStore=${result.file} -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=${args.password}`,
+        `JVM flags: ${shellWord(`-Djavax.net.ssl.trustStore=${result.file}`)} -Djavax.net.ssl.trustStoreType=PKCS12 ${shellWord(`-Djavax.net.ssl.trustStorePassword=${args.password}`)}`,
       ].join('\n'),
     );
   },

@@ -281,7 +281,7 @@ function checkedAuthority(dir: string, certPem: string, keyPem: string, signerCe
   const holder = signer ?? root;
   if (spki(createPublicKey(privateKey)) !== spki(holder.publicKey)) {
     throw new UsageError(
-      `${keyPath} is not the key of ${signer ? signerPath : certPath}: every client would reject the proxy's certificates. Fix: put back the key that belongs to it, or ${RECREATE(dir)}`,
+      `${keyPath} is not the key of ${signer ? signerPath : certPath}: every client would reject the proxy's certificates. Fix: put back the ${signer ? 'key that belongs to it' : `missing ${signerPath} (ca.key is its key in a CA of this version) or the key that belongs to ${certPath}`}, or ${RECREATE(dir)}`,
     );
   }
   return toAuthority(dir, certPem, keyPem, signerCertPem);

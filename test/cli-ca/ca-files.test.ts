@@ -60,6 +60,14 @@ describe('the CA files: refused with the file and the fix, never silently replac
     }
   });
 
+  it('a missing ca-signer.pem: refused, naming the missing file rather than only blaming the key', async () => {
+    const dir = await freshCa();
+    rmSync(path.join(dir, 'ca-signer.pem'));
+    const r = await cli(['ca', 'show', '--ca-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`put back the missing ${path.join(dir, 'ca-signer.pem')}`);
+  });
+
   it('a signer from another CA: refused, naming both certificates', async () => {
     const a = await freshCa();
     const b = await freshCa();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { loadOrCreateCa } from '../certs/ca';
+import { caValidityProblem } from '../certs/ca-validity';
 import {
   hostsOutsideConstraints,
   outsideConstraintsMessage,
@@ -175,6 +176,11 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
   if (outside.length > 0) {
     restoreConsole();
     throw new UsageError(outsideConstraintsMessage(ca, outside, caHosts));
+  }
+  const invalid = caValidityProblem(ca);
+  if (invalid) {
+    restoreConsole();
+    throw new UsageError(invalid);
   }
   if (options.writeTruststore) await ensureTrustStoreAtStartup(ca, logger);
   const page = options.inspector

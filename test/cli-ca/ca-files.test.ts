@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import {
   chmodSync,
@@ -11,6 +11,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { createCa } from '../../src/certs/ca';
+import { permittedDomainsFor } from '../../src/certs/ca-constraints';
 import { CLI } from '../helpers/cli-process';
 import { tempDir } from '../helpers/tmp';
 import { cli } from './run-cli';
@@ -66,6 +68,26 @@ describe('the CA files: refused with the file and the fix, never silently replac
     const r = await cli(['ca', 'show', '--ca-dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`put back the missing ${path.join(dir, 'ca-signer.pem')}`);
+  });
+
+  it('an expired CA: start refuses with the date and the fix, ca show warns, ca init --force replaces it', async () => {
+    const dir = path.join(tmp.dir, 'expired');
+    // Valid from a day ago until an hour ago: it loads without error, yet no client accepts its leaves.
+    await createCa(dir, { validityYears: -1 / 365.25 / 24, permittedDomains: permittedDomainsFor([]) });
+    // The built CLI, bounded: a proxy that starts anyway would run until killed.
+    const started = spawnSync(process.execPath, [CLI, 'start', '--ca-dir', dir, '--port', '0'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(started.status).toBe(2);
+    expect(started.stderr).toContain(`${path.join(dir, 'ca.pem')} expired on `);
+    expect(started.stderr).toContain('ca init --force');
+    const shown = await cli(['ca', 'show', '--ca-dir', dir]);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toContain('expired on');
+    expect(shown.stdout).toContain('NOT VALID NOW');
+    expect((await cli(['ca', 'init', '--force', '--ca-dir', dir])).code).toBe(0);
+    expect((await cli(['ca', 'show', '--ca-dir', dir])).stderr).toBe('');
   });
 
   it('a signer from another CA: refused, naming both certificates', async () => {

@@ -13,6 +13,7 @@ import {
 import type { CaWarning } from '../../certs/ca-files';
 import { permittedDomainsFor } from '../../certs/ca-constraints';
 import { describeCa } from '../../certs/ca-summary';
+import { caValidityProblem } from '../../certs/ca-validity';
 import { EXPORT_FORMATS, type ExportFormat, exportCaCertificate } from '../../certs/export';
 import { RUNTIMES, type Runtime, setupInstructions } from '../../certs/setup-instructions';
 import { DEFAULT_TRUSTSTORE_PASSWORD, TRUSTSTORE_FILE, writeTrustStore } from '../../certs/truststore';
@@ -107,6 +108,8 @@ async function existingCa(caDir: string): Promise<CertificateAuthority> {
     throw new UsageError(
       `no CA in ${dir} yet: run "appinsights-auth-proxy ca init --ca-dir ${shellWord(dir)}" (or start the proxy once)`,
     );
+  const invalid = caValidityProblem(ca);
+  if (invalid) warnOnStderr({ file: ca.certPath, message: invalid });
   return ca;
 }
 

@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { summarizeAuthorization } from '../ingestion/jwt';
-import { redactPath, SECRET_HEADERS } from '../ingestion/redact';
+import { isSecretHeader, redactPath } from '../ingestion/redact';
+import { redactForOutput } from '../ingestion/redact-output';
 import type { AuthorizationSummary } from '../model/exchange';
 import type { FakeRequest, FakeResponse } from './exchange-types';
 
-/** What the fake keeps (and logs) of one request: what the SDK sent and what it was told. */
+/** What the fake keeps (and logs) of one request: what the SDK sent and what it was told, masked. */
 export interface ReceivedRequest {
   seq: number;
   time: string;
@@ -27,7 +28,7 @@ function redactHeaders(headers: IncomingHttpHeaders): Record<string, string | st
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value;
+    out[name] = isSecretHeader(name) ? '[redacted]' : value;
   }
   return out;
 }
@@ -53,5 +54,6 @@ export function recordOf(seq: number, req: FakeRequest, res: FakeResponse): Rece
   const authorization = req.headers.authorization;
   if (authorization) record.authorization = summarizeAuthorization(authorization);
   if (res.bodySummary) record.body = withoutUndefined(res.bodySummary);
-  return record;
+  // The same masking as every output of the proxy: a secret under any name, in any header value.
+  return redactForOutput(record);
 }

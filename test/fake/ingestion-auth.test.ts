@@ -205,6 +205,20 @@ describe('fake ingestion, --auth entra-only', () => {
     expect(log.text).not.toContain(token.split('.')[1]);
     expect(log.text).not.toContain(IKEY);
   });
+
+  it('its log masks secrets under any header name and in any header value, like the proxy', async () => {
+    await track({
+      ...bearer(mintToken({})),
+      'X-Client-Secret': 'cl13nt-s3cr3t-value',
+      'X-Ms-Token-Aad-Refresh-Token': 'r3fresh-t0ken-value',
+      Referer: 'https://app.example/cb#access_token=fr4gment-t0ken-value&state=1',
+    });
+    const line = JSON.parse(log.lines[log.lines.length - 1] ?? '{}');
+    expect(line.headers['x-client-secret']).toBe('[redacted]');
+    expect(line.headers.referer).toBe('https://app.example/cb#access_token=[redacted]&state=1');
+    for (const secret of ['cl13nt-s3cr3t', 'r3fresh-t0ken', 'fr4gment-t0ken'])
+      expect(log.text).not.toContain(secret);
+  });
 });
 
 describe('fake ingestion, --auth local', () => {

@@ -13,6 +13,7 @@ import type { ResolveMap } from './resolve-map';
 import { terminateTls } from './tls-terminator';
 import { answerRaw } from './upgrade-handler';
 import { printable } from './peer-values';
+import { withoutCredentials } from '../ingestion/redact';
 
 export interface TunnelInfo {
   target: HostPort;
@@ -72,7 +73,8 @@ export class ConnectFrontDoor {
       this.ctx.notice({
         level: 'warn',
         msg: `refused CONNECT to an invalid target`,
-        target: printable(String(req.url)),
+        // `user:password@host:port` (a client that put its proxy credentials there): not shown.
+        target: withoutCredentials(printable(String(req.url))),
         client: client.address,
       });
       return;

@@ -330,6 +330,29 @@ describe('check: usage errors exit 2 and say why', () => {
       /--via "socks5:\/\/\[credentials\]@proxy:1080" is not/,
     ],
     [['--connection-string', cs, '--client-secret', 'hunter2-secret'], /not accepted on the command line/],
+    // The secret itself given where its variable's name or its file's path belongs: not echoed.
+    [
+      [
+        '--connection-string',
+        cs,
+        '--credential',
+        'client-secret',
+        '--client-secret-env',
+        'Ab8Q~hunter2-secret.x',
+      ],
+      /--client-secret-env takes the NAME of an environment variable/,
+    ],
+    [
+      [
+        '--connection-string',
+        cs,
+        '--credential',
+        'client-secret',
+        '--client-secret-file',
+        'Ab8Q~hunter2-secret.x',
+      ],
+      /--client-secret-file: cannot read the file it names \(ENOENT/,
+    ],
     // An array reached the identity library: "tenantId.match is not a function", blocked (exit 3).
     [
       ['--connection-string', cs, '--tenant-id', 'a', '--tenant-id', 'b'],

@@ -98,6 +98,9 @@ function checkOptions(cli: Argv) {
 
 type CheckArgs = Awaited<ReturnType<typeof checkOptions>['argv']>;
 
+/** What a shell can export: a secret (Entra secrets hold `~` and `.`) never passes for one. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 function readSecret(args: CheckArgs): string | undefined {
   if (args['client-secret'] !== undefined) {
     // Do not echo it: it is in the shell history already. From the environment (AIPROXY_<FLAG>,
@@ -114,12 +117,19 @@ function readSecret(args: CheckArgs): string | undefined {
     try {
       return readFileSync(args['client-secret-file'], 'utf8').trim();
     } catch (err) {
+      // The value is not echoed: a secret pasted in place of the file name would land in the output.
       throw new UsageError(
-        `--client-secret-file ${args['client-secret-file']}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+        `--client-secret-file: cannot read the file it names (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}; the name is not shown, in case it is the secret itself): give the path of a file that holds the secret`,
       );
     }
   }
-  const value = process.env[args['client-secret-env']];
+  const name = args['client-secret-env'];
+  if (!ENV_NAME.test(name)) {
+    throw new UsageError(
+      '--client-secret-env takes the NAME of an environment variable (letters, digits and _), not the secret itself; what was given is not shown',
+    );
+  }
+  const value = process.env[name];
   return value ? value.trim() : undefined;
 }
 
@@ -136,7 +146,7 @@ function checkClientSecretInputs(
 ): void {
   if (args.credential !== 'client-secret') return;
   const secretSource = args['client-secret-file']
-    ? `--client-secret-file ${args['client-secret-file']} is empty`
+    ? `--client-secret-file ${args['client-secret-file']} is empty` // a file that exists: a path
     : `${args['client-secret-env']} is not set`;
   const missing = [
     ...(tenantId ? [] : ['--tenant-id (or AZURE_TENANT_ID)']),

@@ -167,6 +167,12 @@ export function proxyCredentials(inline: string | undefined, file: string | unde
       value = readFileSync(file, 'utf8').split(/\r?\n/)[0];
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      // USER:PASS itself given as the file (no directory in it): the error must not print it.
+      if (/^[^/\\]+:/.test(file)) {
+        throw new UsageError(
+          `--proxy-auth-file: cannot read it (${code}); what was given looks like USER:PASS itself (not shown): give the path of a file holding it`,
+        );
+      }
       throw new UsageError(`--proxy-auth-file ${file}: cannot read it (${code})`);
     }
   }

@@ -6,6 +6,7 @@ import { runCli } from '../helpers/cli-process';
 import { connectTunnel, plainViaProxy } from '../helpers/proxy-client';
 import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 import { tempDir } from '../helpers/tmp';
+import { cli } from './run-cli';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
@@ -146,4 +147,15 @@ describe('proxy credentials: scheme in any case, and kept out of ps', () => {
       }
     }, 60_000);
   }
+});
+
+describe('--proxy-auth-file given USER:PASS itself', () => {
+  it('is refused without printing the password; a real missing path is still named', async () => {
+    const given = await cli(['start', '--proxy-auth-file', 'alice:hunter2-pw', '--port', '0']);
+    expect(given.code).toBe(2);
+    expect(given.stderr).toContain('looks like USER:PASS itself');
+    expect(given.stdout + given.stderr).not.toContain('hunter2-pw');
+    const missing = await cli(['start', '--proxy-auth-file', '/no/such/auth-file', '--port', '0']);
+    expect(missing.stderr).toContain('--proxy-auth-file /no/such/auth-file: cannot read it (ENOENT)');
+  });
 });

@@ -70,6 +70,8 @@ export const isSecretName = remembered((name) => {
   if (NOT_SECRET.has(n)) return false;
   if (SECRET_EXACT.has(n)) return true;
   if (n.endsWith('token') || n === 'tokens') return true;
+  // A header captured as a telemetry attribute: `http.request.header.cookie`, `…header.authorization`.
+  if (n.endsWith('cookie') || n.endsWith('authorization')) return true;
   return SECRET_PARTS.some((part) => n.includes(part));
 });
 

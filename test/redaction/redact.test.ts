@@ -183,6 +183,28 @@ describe('more shapes in text', () => {
   });
 });
 
+describe('request headers a telemetry SDK captured as attributes', () => {
+  it('masks cookies and credentials under http.request.header.* names, in a body and in a record', () => {
+    const body = JSON.stringify([
+      {
+        data: {
+          baseData: {
+            properties: {
+              'http.request.header.cookie': '.AspNetCore.Session=s3ss10n-cookie-value',
+              'http.response.header.set_cookie': 'ARRAffinity=aff1n1ty-cookie-value; Path=/',
+              'http.request.header.authorization': 'Opaque short-t0k',
+            },
+          },
+        },
+      },
+    ]);
+    for (const out of [redactText(body), JSON.stringify(redactForOutput(JSON.parse(body)))]) {
+      for (const gone of ['s3ss10n', 'aff1n1ty', 'short-t0k']) expect(out).not.toContain(gone);
+      expect(out).toContain('"http.request.header.cookie":"[redacted]"');
+    }
+  });
+});
+
 describe('a redirect to a sign-in callback', () => {
   it('shows its Location header without the tokens of its fragment', () => {
     const line = {

@@ -86,6 +86,8 @@ const QUOTED_JSON_FIELD = /\\"((?:[^"\\\n]|\\[^"]){1,64}?)\\"(\s*:\s*)\\"((?:[^"
  */
 const CUT_IKEY_MASK = '-****-****-****-************';
 const CUT_JSON_FIELD = /"((?:[^"\\\n]|\\.){1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*\\?)$/;
+/** The same cut inside JSON quoted in a JSON string (a trace message holding a token response). */
+const CUT_QUOTED_JSON_FIELD = /\\"((?:[^"\\\n]|\\[^"]){1,64}?)\\"(\s*:\s*)\\"((?:[^"\\]|\\[^"])*\\?)$/;
 
 function redactJsonFields(text: string): string {
   if (!text.includes('"')) return text;
@@ -103,7 +105,10 @@ function redactJsonFields(text: string): string {
       return `${q}${name}${q}${colon}${q}${REDACTED}${close}`;
     };
   let out = text.replace(JSON_FIELD, field('"'));
-  if (out.includes('\\"')) out = out.replace(QUOTED_JSON_FIELD, field('\\"'));
+  if (out.includes('\\"')) {
+    out = out.replace(QUOTED_JSON_FIELD, field('\\"'));
+    out = out.replace(CUT_QUOTED_JSON_FIELD, field('\\"', ''));
+  }
   return out.replace(CUT_JSON_FIELD, field('"', ''));
 }
 

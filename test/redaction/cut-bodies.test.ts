@@ -30,6 +30,17 @@ describe('bodies cut inside a secret', () => {
     expect(shown).toEqual([]);
   });
 
+  it('every cut of JSON quoted inside a JSON string (a trace message holding a token answer) keeps it masked', () => {
+    const body = JSON.stringify({ message: BODY, severityLevel: 1 });
+    const shown: string[] = [];
+    for (let cut = 1; cut <= body.length; cut++) {
+      const text = redactText(body.slice(0, cut));
+      for (const piece of pieces()) if (text.includes(piece)) shown.push(`cut ${cut}: ${piece} in ${text}`);
+      expect(redactText(text)).toBe(text);
+    }
+    expect(shown).toEqual([]);
+  });
+
   it('through the proxy with a small --max-capture-bytes, the log holds no piece of it', async () => {
     const host = 'login.microsoftonline.com';
     const { proxy, upstream, close } = await startProxiedUpstream(host, {

@@ -137,9 +137,12 @@ const URL_PASSWORD_ENCODED = /(\b[a-z][a-z0-9+.-]*%3A%2F%2F[^/\s:@"'<>&%]*%3A)([
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
 const GUID_SOURCE = '[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}';
-/** A key named in prose: `Instrumentation Key: …`, `iKey 1111…`, `invalid instrumentation key '…'`. */
+/**
+ * A key named in prose: `Instrumentation Key: …`, `iKey 1111…`, `invalid instrumentation key '…'`,
+ * also after `_` (`APPINSIGHTS_INSTRUMENTATIONKEY …`).
+ */
 const IKEY_IN_PROSE = new RegExp(
-  `(\\b(?:c?ikeys?|instrumentation[\\s_-]*keys?)\\b[^\\r\\n]{0,32}?)(?<![0-9A-Fa-f-])(${GUID_SOURCE})(?![0-9A-Fa-f])`,
+  `((?<![A-Za-z0-9])(?:c?ikeys?|instrumentation[\\s_-]*keys?)\\b[^\\r\\n]{0,32}?)(?<![0-9A-Fa-f-])(${GUID_SOURCE})(?![0-9A-Fa-f])`,
   'gi',
 );
 const IKEY_IN_ENVELOPE_NAME = /(Microsoft\.ApplicationInsights\.)([0-9a-fA-F]{32})(\.)/g;

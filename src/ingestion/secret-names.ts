@@ -75,10 +75,11 @@ export const isSecretName = remembered((name) => {
   return SECRET_PARTS.some((part) => n.includes(part));
 });
 
-/** True for `iKey`, `iKeys`, `InstrumentationKey`, `cikey`, `instrumentation_key`…: shown masked, not removed. */
+/** True for `iKey`, `iKeys`, `InstrumentationKey`, `cikey`, `instrumentation_key`, `APPINSIGHTS_INSTRUMENTATIONKEY`…: shown masked, not removed. */
 export const isIkeyName = remembered((name) => {
   const n = normalizeName(name);
-  return /^(?:c?ikeys?|instrumentationkeys?)$/.test(n);
+  // Also prefixed: APPINSIGHTS_INSTRUMENTATIONKEY, ApplicationInsights__InstrumentationKey (.NET).
+  return /^(?:c?ikeys?|[a-z0-9:]*instrumentationkeys?)$/.test(n);
 });
 
 /** A parameter name as written on the wire, percent-encoding undone (twice, for nested URLs). */

@@ -149,6 +149,22 @@ describe('more shapes in text', () => {
   it.each([
     ['HTTPS_PROXY=http://alice:s3cr3t-pw@corp:3128', 'http://alice:[redacted]@corp:3128', 's3cr3t-pw'],
     ['iKeys: 11111111-2222-3333-4444-555555555555', 'iKeys: 11111111-****', '2222-3333'],
+    // The names the SDKs' settings give the key: environment variables, .NET configuration.
+    [
+      'APPINSIGHTS_INSTRUMENTATIONKEY=11111111-2222-3333-4444-555555555555',
+      'APPINSIGHTS_INSTRUMENTATIONKEY=11111111-****',
+      '2222-3333',
+    ],
+    [
+      '{"ApplicationInsights__InstrumentationKey":"11111111-2222-3333-4444-555555555555"}',
+      '11111111-****',
+      '2222-3333',
+    ],
+    [
+      'set APPINSIGHTS_INSTRUMENTATIONKEY to 11111111-2222-3333-4444-555555555555',
+      '11111111-****',
+      '2222-3333',
+    ],
     // A sign-in redirect carries its tokens in the URL's fragment (response_mode=fragment).
     [
       'https://app.example/signin#access_token=opaque-tok3n-value&token_type=Bearer&expires_in=3599',
@@ -180,6 +196,20 @@ describe('more shapes in text', () => {
     expect(out).toContain(expected);
     expect(out).not.toContain(gone);
     expect(redactText(out)).toBe(out);
+  });
+});
+
+describe('an iKey under a prefixed name in a record', () => {
+  it('is shown masked (an environment dump, a header of another tool)', () => {
+    const key = '11111111-2222-3333-4444-555555555555';
+    const out = JSON.stringify(
+      redactForOutput({
+        env: { APPINSIGHTS_INSTRUMENTATIONKEY: key },
+        headers: { 'x-ms-instrumentation-key': key },
+      }),
+    );
+    expect(out).not.toContain('2222-3333');
+    expect(out).toContain('"APPINSIGHTS_INSTRUMENTATIONKEY":"11111111-****-****-****-********5555"');
   });
 });
 

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../model/usage-error';
 
 /** A JDK (or JRE) found on this machine: where its default trust store and keytool are. */
 export interface Jdk {
@@ -57,11 +58,24 @@ export function listWithKeytool(keytool: string, keystore: string, storepass: st
     execFile(
       keytool,
       ['-list', '-rfc', '-keystore', keystore, '-storepass', storepass],
-      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000, env: { ...process.env, JAVA_TOOL_OPTIONS: '' } },
+      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000, env: withoutJavaToolOptions(process.env) },
       (err, stdout, stderr) => {
-        if (err) reject(new Error(`keytool -list ${keystore} failed: ${String(stderr || err.message).trim()}`));
-        else resolve(parseKeytoolRfc(stdout));
+        if (!err) return resolve(parseKeytoolRfc(stdout));
+        // keytool says why on stdout ("keytool error: … password was incorrect"); stderr holds JVM notices.
+        const why = /^keytool error: .*$/m.exec(String(stdout))?.[0] ?? (String(stderr).trim() || err.message);
+        reject(
+          new UsageError(
+            `cannot read the JDK trust store ${keystore} with keytool (${why}). Fix: check --cacerts and --cacerts-password (a JDK's own cacerts uses changeit)`,
+          ),
+        );
       },
     );
   });
+}
+
+/** The environment without JAVA_TOOL_OPTIONS: the app's flags are not keytool's (even empty, the JVM prints a notice). */
+function withoutJavaToolOptions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  delete out.JAVA_TOOL_OPTIONS;
+  return out;
 }

@@ -97,3 +97,17 @@ describe('ca truststore: this CA + the JDK default roots, accepted by a real JVM
     expect(r.stdout).toMatch(new RegExp(`FAIL https://${TUNNELLED}/health .*PKIX path building failed`));
   }, 120_000);
 });
+
+describe('ca truststore with a JDK trust store keytool cannot read', () => {
+  const tmp = tempDir('aiproxy-truststore-bad-');
+  afterAll(() => tmp.cleanup());
+
+  it("a wrong --cacerts-password: exit 2 with keytool's reason and the flags to check, not the JVM's notices", async () => {
+    const dir = path.join(tmp.dir, 'ca');
+    const r = await cli(['ca', 'truststore', '--ca-dir', dir, '--out', path.join(tmp.dir, 't.p12'), '--cacerts-password', 'not-the-password']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('password was incorrect');
+    expect(r.stderr).toContain('--cacerts-password');
+    expect(r.stderr).not.toContain('Picked up JAVA_TOOL_OPTIONS');
+  }, 90_000);
+});

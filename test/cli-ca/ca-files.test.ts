@@ -5,6 +5,7 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -89,6 +90,19 @@ describe('the CA files: refused with the file and the fix, never silently replac
     expect((await cli(['ca', 'init', '--force', '--ca-dir', dir])).code).toBe(0);
     expect((await cli(['ca', 'show', '--ca-dir', dir])).stderr).toBe('');
   });
+
+  it('certs/README.md names every file the CA writes there, and the modes a checkout folder really has', async () => {
+    const dir = path.join(tmp.dir, 'checkout-certs');
+    mkdirSync(dir);
+    chmodSync(dir, 0o755); // what a git checkout gives certs/
+    expect((await cli(['ca', 'init', '--ca-dir', dir])).code).toBe(0);
+    expect((await cli(['ca', 'truststore', '--ca-dir', dir])).code).toBe(0);
+    const readme = readFileSync(path.join(__dirname, '../../certs/README.md'), 'utf8');
+    for (const file of readdirSync(dir)) expect(readme).toContain(`\`${file}\``);
+    expect(statSync(path.join(dir, 'ca.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o755);
+    expect(readme).toContain('usually 0755');
+  }, 60_000);
 
   it('a signer from another CA: refused, naming both certificates', async () => {
     const a = await freshCa();

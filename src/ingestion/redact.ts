@@ -53,7 +53,7 @@ function unescapeAscii(text: string): string {
  */
 const PARAM =
   // eslint-disable-next-line no-control-regex -- a control byte separates a name in a binary body
-  /(^|[?&;#\s"'(,{[\x00-\x1f]|%26|%3F|%3B|%23)((?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2}){1,64})(=|%3D)(\[redacted\]|(?:(?!%26|%3B|%23)[^&;\s"'`<>#,)}\]\\])*)/gi;
+  /(^|[?&;#\s"'(,{[\x00-\x1f]|%26|%3F|%3B|%23)((?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2}){1,64})([ \t]*(?:=|%3D)[ \t]*)(\[redacted\]|(?:(?!%26|%3B|%23)[^&;\s"'`<>#,)}\]\\])*)/gi;
 
 function redactParams(text: string): string {
   return text.replace(PARAM, (m, sep: string, rawName: string, eq: string, value: string) => {

@@ -149,6 +149,13 @@ describe('more shapes in text', () => {
   it.each([
     ['HTTPS_PROXY=http://alice:s3cr3t-pw@corp:3128', 'http://alice:[redacted]@corp:3128', 's3cr3t-pw'],
     ['iKeys: 11111111-2222-3333-4444-555555555555', 'iKeys: 11111111-****', '2222-3333'],
+    // A connection string as SQL and Storage clients accept it: spaces around `=`.
+    [
+      'Server=tcp:db.example;User ID=sa;Password = sql-pa55word;Encrypt=True',
+      'Password = [redacted];Encrypt=True',
+      'sql-pa55word',
+    ],
+    ['AccountKey = st0rage-key==;EndpointSuffix=core.windows.net', 'AccountKey = [redacted];', 'st0rage-key'],
     // The names the SDKs' settings give the key: environment variables, .NET configuration.
     [
       'APPINSIGHTS_INSTRUMENTATIONKEY=11111111-2222-3333-4444-555555555555',

@@ -23,9 +23,15 @@ export const JAVA_NON_PROXY_HOSTS = '169.254.169.254|localhost|127.*|[::1]';
 
 const q = shellQuote;
 
+/** host:port for a URL: an IPv6 address goes in brackets (`http://::1:8888` is no URL). */
+function urlHostPort(ctx: SetupContext): string {
+  const host = ctx.proxyHost.includes(':') && !ctx.proxyHost.startsWith('[') ? `[${ctx.proxyHost}]` : ctx.proxyHost;
+  return `${host}:${ctx.proxyPort}`;
+}
+
 function proxyUrl(ctx: SetupContext): string {
   const auth = ctx.proxyAuth ? `${ctx.proxyAuth.split(':').map(encodeURIComponent).join(':')}@` : '';
-  return `http://${auth}${ctx.proxyHost}:${ctx.proxyPort}`;
+  return `http://${auth}${urlHostPort(ctx)}`;
 }
 
 /**
@@ -140,9 +146,9 @@ function curl(ctx: SetupContext): string[] {
   return [
     '# curl: one request through the proxy, trusting this CA for it (--cacert replaces the default roots',
     '# for this call; fine for the hosts the proxy decrypts)',
-    `curl -x http://${ctx.proxyHost}:${ctx.proxyPort}${auth} --cacert ${q(ctx.caCertPath)} -H 'Content-Type: application/json' -d '[]' https://dc.services.visualstudio.com/v2.1/track`,
+    `curl -x http://${urlHostPort(ctx)}${auth} --cacert ${q(ctx.caCertPath)} -H 'Content-Type: application/json' -d '[]' https://dc.services.visualstudio.com/v2.1/track`,
     '# the proxy itself:',
-    `curl http://${ctx.proxyHost}:${ctx.proxyPort}/healthz`,
+    `curl http://${urlHostPort(ctx)}/healthz`,
     '# Undo: nothing was changed.',
   ];
 }

@@ -1,5 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CLI } from '../helpers/cli-process';
 import { tempDir } from '../helpers/tmp';
@@ -87,4 +90,34 @@ describe('the Java settings printed for a CA directory with a space in its name'
     const env = spawnSync('bash', ['-c', `${shown.env} printenv NODE_EXTRA_CA_CERTS`], { encoding: 'utf8' });
     expect(env.stdout).toBe(`${path.join(dir, 'ca.pem')}\n`);
   }, 90_000);
+});
+
+describe('ca setup for a proxy reached at an IPv6 address', () => {
+  it('prints proxy URLs with the address in brackets, and the printed curl reaches it', async () => {
+    const server = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      for (const runtime of ['node', 'python', 'dotnet']) {
+        const printed = await cli([
+          'ca',
+          'setup',
+          runtime,
+          '--proxy-host',
+          '::1',
+          '--proxy-port',
+          String(port),
+        ]);
+        const url = /^export HTTPS_PROXY='([^']+)'/m.exec(printed.stdout)![1]!;
+        expect(new URL(url).host).toBe(`[::1]:${port}`);
+      }
+      const curl = await cli(['ca', 'setup', 'curl', '--proxy-host', '::1', '--proxy-port', String(port)]);
+      const health = curl.stdout.split('\n').find((l) => l.startsWith('curl http'))!;
+      // Not spawnSync: the server answering it runs in this process.
+      const r = await promisify(execFile)('bash', ['-c', `${health} -sS --max-time 10`], { timeout: 20_000 });
+      expect(r.stdout).toBe('ok');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

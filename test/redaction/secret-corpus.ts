@@ -134,6 +134,20 @@ export function secretShapes(): SecretShape[] {
     // (`http://:password@host` is a valid URL: an empty user name).
     urlPassword('url-password', 'next_hop', 'corp-user'),
     urlPassword('url-password-no-user', 'next_hop_2', ''),
+    // A sign-in redirect carries its token in the URL's fragment, not its query.
+    plain(
+      'fragment-token',
+      'access_token',
+      opaque('fr'),
+      (v) => `redirected to https://app.example/cb#access_token=${v}&token_type=Bearer`,
+    ),
+    // SQL and Storage clients accept spaces around `=` in a connection string.
+    plain(
+      'spaced-connection-password',
+      'Pwd',
+      opaque('sq'),
+      (v) => `Server=tcp:db.example;User ID=sa;Password = ${v};`,
+    ),
     plain(
       'storage-account-key',
       'AccountKey',

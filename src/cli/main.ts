@@ -5,6 +5,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError } from './usage-error';
 import { booleanValuesMiddleware } from './boolean-values';
+import { foreignEnvMiddleware } from './foreign-env';
 import { endQuietlyWhenStdoutCloses, surviveClosedStderr } from './closed-stdout';
 import { redactText } from '../ingestion/redact';
 // Each command lives in its own module under ./commands and exports a yargs CommandModule.
@@ -49,6 +50,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       .parserConfiguration({ 'boolean-negation': false })
       // before validation, so that a refused value stops the command before its handler runs
       .middleware(booleanValuesMiddleware(argv), true)
+      // a variable for another command's flag (the image's AIPROXY_CA_DIR for `pretty`) is not this one's error
+      .middleware(foreignEnvMiddleware(argv), true)
       .strict()
       .exitProcess(false)
       // The command as yargs parsed it (flags may come first: `--color false pretty`).

@@ -214,3 +214,18 @@ export function redactForOutput<T>(value: T): T {
   collectIkeys(value, known);
   return walk(value, known, undefined, 0) as T;
 }
+
+/** A GUID's first group, in any text that could hold a key (most messages hold none). */
+const MAYBE_IKEY = /[0-9a-f]{8}/i;
+
+/**
+ * Text written beside a masked value (a log line's message beside its record): masked with the
+ * iKeys the value shows too, as one line is masked as a whole. Alone, `GET host/a/<key>/b` has no
+ * sign that the GUID is a key, while the record beside it names that key.
+ */
+export function redactTextBeside(text: string, value: Json): string {
+  if (!MAYBE_IKEY.test(text)) return redactText(text);
+  const known: KnownIkeys = new Set();
+  collectIkeys(value, known);
+  return redactText(text, known);
+}

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { redactedOutput } from '../ingestion/redact-output';
+import { redactedOutput, redactTextBeside } from '../ingestion/redact-output';
 import type { Exchange } from '../model/exchange';
 import type { Finding } from '../model/finding';
 import type { Analysis, ExchangeLogLine } from '../model/log-line';
@@ -131,7 +131,11 @@ export function logSink(
       const record = redactedOutput(payload);
       LOGGED.set(line, { bodies, record });
       // Cut short by our own shutdown: a notice, not an error of the app or the network.
-      logger[line.interruptedByShutdown && level === 'error' ? 'warn' : level](record, line.msg);
+      // the message with the record's keys: alone, a key in its path is just a GUID
+      logger[line.interruptedByShutdown && level === 'error' ? 'warn' : level](
+        record,
+        redactTextBeside(line.msg, record),
+      );
     },
   };
 }

@@ -79,13 +79,17 @@ export class ProxyMetrics {
         if (s) this.set(s.pipeline.backlog);
       },
     });
-    new Gauge({
+    // A counter (its name ends in _total, which Prometheus keeps for counters), read from the
+    // pipeline's own count at scrape time.
+    new Counter({
       name: 'aiproxy_exchanges_not_analysed_total',
-      help: 'Exchanges relayed but not analysed because the analysis backlog was full (a counter, read from the pipeline)',
+      help: 'Exchanges relayed but not analysed because the analysis backlog was full',
       registers: [this.registry],
       collect() {
         const s = sources();
-        if (s) this.set(s.pipeline.dropped);
+        if (!s) return;
+        this.reset();
+        this.inc(s.pipeline.dropped);
       },
     });
     new Gauge({

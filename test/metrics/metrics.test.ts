@@ -120,6 +120,16 @@ describe('GET /metrics on the proxy port, after known traffic', () => {
     expect(m.get('aiproxy_ca_expiry_timestamp_seconds')).toBe(Math.floor(caExpiry));
   });
 
+  it('every metric named *_total is typed a counter, and every counter is named *_total', async () => {
+    // aiproxy_exchanges_not_analysed_total was a gauge: linters (promtool) and OpenMetrics
+    // readers keep the _total suffix for counters.
+    const text = (await plainViaProxy(proxy.port, '/metrics')).body.toString();
+    const types = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name, type]) => [name, type]);
+    expect(types.length).toBeGreaterThan(5);
+    for (const [name, type] of types)
+      expect([name, type === 'counter']).toEqual([name, name!.endsWith('_total')]);
+  });
+
   it('/metrics is answered by the proxy itself, never forwarded; other methods get 405', async () => {
     const before = upstream.seen.length;
     expect((await plainViaProxy(proxy.port, '/metrics', 'POST', {}, 'x')).status).toBe(405);

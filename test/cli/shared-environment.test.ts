@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLI } from '../helpers/cli-process';
+import { CLI, runCli } from '../helpers/cli-process';
 import { tempDir } from '../helpers/tmp';
 
 /**
@@ -74,4 +74,19 @@ describe("an AIPROXY_ variable for another command's flag (built CLI)", () => {
       stderr: expect.stringMatching(/--port "eighty"/),
     });
   });
+
+  it("a flag on the command line wins over its variable (as the image's CMD sets --port and --log-format)", async () => {
+    const proxy = runCli(['start', '--port', '0', '--log-format', 'json', '--summary=false'], {
+      ...image,
+      AIPROXY_PORT: 'eighty',
+      AIPROXY_LOG_FORMAT: 'pretty',
+    });
+    try {
+      const banner = await proxy.waitForLine((l) => typeof l.listening === 'string', 20_000);
+      expect(banner.listening).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(banner.listening).not.toMatch(/:0$/);
+    } finally {
+      expect(await proxy.stop()).toBe(0);
+    }
+  }, 30_000);
 });

@@ -53,7 +53,7 @@ export async function checkKeyMode(keyPath: string, warn: (w: CaWarning) => void
     await fs.chmod(keyPath, 0o600);
   } catch (err) {
     throw new UsageError(
-      `${keyPath} is readable by others (mode ${was}) and could not be made private (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Fix: chmod 600 ${keyPath} as its owner, or give it mode 0600 where it comes from (a Kubernetes Secret volume: defaultMode: 0600)`,
+      `${keyPath} is readable by others (mode ${was}) and could not be made private (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Fix: chmod 600 ${keyPath} as its owner, or give it mode 0600 where it comes from. A Kubernetes Secret volume cannot hold it for a proxy that is not root (its files belong to root, and a pod fsGroup makes them group-readable): keep the CA on a PersistentVolumeClaim`,
     );
   }
   warn({

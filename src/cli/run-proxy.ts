@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { loadOrCreateCa } from '../certs/ca';
@@ -29,6 +28,7 @@ import { startTrafficLog } from './traffic-log';
 import { ShutdownMarker } from '../sinks/shutdown-marker';
 import { warmAnalysis } from './warm-analysis';
 import { UsageError } from './usage-error';
+import { readUpstreamCaFiles } from './upstream-ca-files';
 import { checkUpstreamProxy } from './start-flags';
 import { isLoopbackHost } from '../proxy/exposure';
 
@@ -110,16 +110,6 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-function readCaFiles(files: string[]): string[] {
-  return files.map((file) => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--upstream-ca ${file}: ${(err as Error).message}`);
-    }
-  });
-}
-
 /** The banner's settings for the app (javaFlags, env), and a hint when the address is a wildcard. */
 function bannerFor(address: { port: number }, options: RunProxyOptions) {
   const { javaFlags, env, hint } = advertised({
@@ -143,7 +133,7 @@ async function settleDestroyedSockets(): Promise<void> {
 /** Starts the proxy with its log and analysis: what `appinsights-auth-proxy start` runs. */
 export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> {
   const connectionStrings = options.connectionString.filter(Boolean).map(parseConnectionString);
-  const upstreamCa = readCaFiles(options.upstreamCa);
+  const upstreamCa = readUpstreamCaFiles(options.upstreamCa);
   checkUpstreamProxy(options.upstreamProxy);
   if (options.proxyAuth !== undefined && !options.proxyAuth.includes(':')) {
     throw new UsageError('--proxy-auth takes USER:PASS');

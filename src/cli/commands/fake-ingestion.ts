@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readCertAndKey } from '../fake-cert-files';
 import pino from 'pino';
 import type { Argv, CommandModule } from 'yargs';
 import {
@@ -220,15 +220,6 @@ function scenarioOf(args: FakeIngestionArgs): Scenario {
   return scenario;
 }
 
-function readPem(file: string | undefined, flag: string): string | undefined {
-  if (file === undefined) return undefined;
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${flag} ${file}: ${(err as Error).message}`);
-  }
-}
-
 /** Starts the fake from parsed flags; the log goes to stdout, one JSON line per request. */
 export async function runFakeIngestion(
   args: FakeIngestionArgs,
@@ -239,8 +230,7 @@ export async function runFakeIngestion(
     host: args.host,
     port: args.port,
     caDir: args['ca-dir'],
-    cert: readPem(args.cert, '--cert'),
-    key: readPem(args.key, '--key'),
+    ...readCertAndKey(args.cert, args.key),
     imdsPort: args['imds-port'],
     imdsHost: args['imds-host'],
     scenario: scenarioOf(args),

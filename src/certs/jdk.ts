@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../model/usage-error';
 
 /** A JDK (or JRE) found on this machine: where its default trust store and keytool are. */
 export interface Jdk {
@@ -52,30 +51,34 @@ export function parseKeytoolRfc(output: string): NamedCert[] {
   return certs;
 }
 
+/**
+ * The environment for keytool without the variables every JVM reads: the app's JAVA_TOOL_OPTIONS
+ * (a truststore flag, a proxy) must not steer it. Unset, not empty: an empty one still makes the
+ * JVM print "Picked up JAVA_TOOL_OPTIONS:", which hid keytool's own error.
+ */
+function withoutJvmOptions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { JAVA_TOOL_OPTIONS: _tool, JDK_JAVA_OPTIONS: _jdk, _JAVA_OPTIONS: _java, ...rest } = env;
+  return rest;
+}
+
+/** keytool prints its error ("keytool error: ...") on stdout; the JVM's notices go to stderr. */
+function keytoolReason(stdout: string, stderr: string, err: Error): string {
+  const lines = `${stdout}\n${stderr}`.split('\n').map((l) => l.trim());
+  const said = lines.filter((l) => l !== '' && !l.startsWith('Picked up '));
+  return (said.find((l) => l.startsWith('keytool error')) ?? said[0] ?? err.message).trim();
+}
+
 /** The trusted certificates of a keystore, read with keytool (works for JKS and PKCS12 alike). */
 export function listWithKeytool(keytool: string, keystore: string, storepass: string): Promise<NamedCert[]> {
   return new Promise((resolve, reject) => {
     execFile(
       keytool,
       ['-list', '-rfc', '-keystore', keystore, '-storepass', storepass],
-      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000, env: withoutJavaToolOptions(process.env) },
+      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000, env: withoutJvmOptions(process.env) },
       (err, stdout, stderr) => {
-        if (!err) return resolve(parseKeytoolRfc(stdout));
-        // keytool says why on stdout ("keytool error: … password was incorrect"); stderr holds JVM notices.
-        const why = /^keytool error: .*$/m.exec(String(stdout))?.[0] ?? (String(stderr).trim() || err.message);
-        reject(
-          new UsageError(
-            `cannot read the JDK trust store ${keystore} with keytool (${why}). Fix: check --cacerts and --cacerts-password (a JDK's own cacerts uses changeit)`,
-          ),
-        );
+        if (err) reject(new Error(`keytool -list ${keystore} failed: ${keytoolReason(stdout, stderr, err)}`));
+        else resolve(parseKeytoolRfc(stdout));
       },
     );
   });
-}
-
-/** The environment without JAVA_TOOL_OPTIONS: the app's flags are not keytool's (even empty, the JVM prints a notice). */
-function withoutJavaToolOptions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out = { ...env };
-  delete out.JAVA_TOOL_OPTIONS;
-  return out;
 }

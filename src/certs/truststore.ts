@@ -6,6 +6,7 @@ import { makeDirectories } from '../sinks/directories';
 import type { CertificateAuthority } from './ca';
 import { findJdk, listWithKeytool, type NamedCert } from './jdk';
 import { readKeystoreCerts } from './keystore-reader';
+import { UsageError } from '../model/usage-error';
 import { buildPkcs12TrustStore } from './pkcs12-truststore';
 
 export const TRUSTSTORE_FILE = 'truststore.p12';
@@ -37,10 +38,24 @@ export async function loadDefaultRoots(options: DefaultRootsOptions = {}): Promi
   const jdk = findJdk(options.env);
   const cacerts = options.cacerts ?? jdk?.cacerts;
   if (cacerts) {
-    const certs = jdk?.keytool
-      ? await listWithKeytool(jdk.keytool, cacerts, password)
-      : readKeystoreCerts(cacerts, password);
-    return { certs, source: cacerts };
+    try {
+      const certs = jdk?.keytool
+        ? await listWithKeytool(jdk.keytool, cacerts, password)
+        : readKeystoreCerts(cacerts, password);
+      return { certs, source: cacerts };
+    } catch (err) {
+      const why = (err as Error).message;
+      if (options.cacerts !== undefined)
+        throw new UsageError(
+          `--cacerts ${cacerts}: ${why} (expected a Java keystore, JKS or PKCS12, and its --cacerts-password)`,
+        );
+      // The JDK's own store with the user's password: the password is the input to check.
+      if (options.cacertsPassword !== undefined)
+        throw new UsageError(
+          `the JDK trust store ${cacerts}: ${why}. Fix: check --cacerts-password (a JDK's own cacerts uses changeit)`,
+        );
+      throw err;
+    }
   }
   const certs = rootCertificates.map((pem, i) => ({ alias: `node-root-${i + 1}`, pem }));
   return { certs, source: 'Node.js bundled Mozilla roots (no JDK found)' };

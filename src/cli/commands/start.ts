@@ -4,6 +4,7 @@ import { ProxyMetrics } from '../../metrics/proxy-metrics';
 import { isLoopbackHost } from '../../proxy/exposure';
 import { REHEARSAL_CONNECTION_STRING, rehearsalInstructions, startRehearsalFake } from '../rehearsal';
 import { RUN_PROXY_DEFAULTS, runProxy } from '../run-proxy';
+import { stopSignal } from '../stop-signal';
 import { selfCommand } from '../self-command';
 import {
   checkConnectionStrings,
@@ -236,6 +237,8 @@ export const startCommand: CommandModule<object, StartArgs> = {
     const connectionString = rehearsal
       ? [REHEARSAL_CONNECTION_STRING, ...args['connection-string']]
       : [...args['connection-string'], ...(fromEnv ? [fromEnv] : [])];
+    // Before creating the CA (seconds on a first start): see stop-signal.ts.
+    const stop = stopSignal();
     let running;
     try {
       running = await runProxy({
@@ -273,6 +276,7 @@ export const startCommand: CommandModule<object, StartArgs> = {
         inspector: { ui: args.ui, history: args['ui-history'] },
       });
     } catch (err) {
+      stop.dispose();
       await rehearsal?.close();
       throw err;
     }
@@ -298,11 +302,8 @@ export const startCommand: CommandModule<object, StartArgs> = {
         `appinsights-auth-proxy: WARNING: listening on ${host} without --proxy-auth: anyone who can reach this port can use the proxy. Set --proxy-auth-file or AIPROXY_PROXY_AUTH.\n`,
       );
     }
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await stop.requested;
+    stop.dispose();
     await running.close();
     await rehearsal?.close();
     (args as { exitCode?: number }).exitCode = 0;

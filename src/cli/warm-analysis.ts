@@ -100,6 +100,8 @@ export function trackExchange(x: {
   host: string;
   bearer: string;
   body: Buffer;
+  /** The body's Content-Encoding (the bench's large batch is gzip). */
+  contentEncoding?: string;
   status: number;
   reason: string;
   responseBody: string;
@@ -125,6 +127,7 @@ export function trackExchange(x: {
         host: x.host,
         'content-type': 'application/json',
         'content-length': String(x.body.length),
+        ...(x.contentEncoding ? { 'content-encoding': x.contentEncoding } : {}),
         authorization: `Bearer ${x.bearer}`,
       },
       upstream: { address: '127.0.0.1:443' },

@@ -39,4 +39,23 @@ describe('npm run bench:analysis measures the analysis it says it does', () => {
       true,
     );
   });
+
+  it('--large: the 65-envelope gzip batch is what each exchange carries, decoded when the exchange fails', async () => {
+    const healthy = collectingLog();
+    await measureAnalysisCost({ count: 20, storm: false, large: true, destination: healthy.destination });
+    const ok = healthy.lines().filter((l) => l.exchange);
+    expect(ok).toHaveLength(20);
+    for (const l of ok) {
+      expect(l.exchange.request.body).toMatchObject({ size: 4151, contentEncoding: 'gzip' });
+      expect(l.findings).toHaveLength(0);
+    }
+    const storm = collectingLog();
+    await measureAnalysisCost({ count: 20, storm: true, large: true, destination: storm.destination });
+    const failed = storm.lines().filter((l) => l.exchange);
+    expect(failed).toHaveLength(20);
+    for (const l of failed) {
+      expect(l.exchange.request.body).toMatchObject({ size: 4151, decodedSize: 65536 });
+      expect(l.findings.map((f: { id: string }) => f.id)).toContain('TOKEN_EXPIRED');
+    }
+  });
 });

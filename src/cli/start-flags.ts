@@ -119,7 +119,27 @@ export function checkUpstreamProxy(value: string | undefined): string | undefine
       `--upstream-proxy "${shown}": expected http://host:port, an HTTP proxy reached in clear (credentials go before the host as user:password@)${hint}`,
     );
   }
+  checkProxyCredentials('--upstream-proxy', url, shown);
   return value;
+}
+
+/**
+ * A proxy URL's user and password are percent-decoded for every CONNECT: a bare % (a password
+ * like "50%off") would otherwise fail each connection with "URI malformed", far from the flag.
+ */
+export function checkProxyCredentials(flag: string, url: URL, shown: string): void {
+  for (const [part, raw] of [
+    ['user', url.username],
+    ['password', url.password],
+  ] as const) {
+    try {
+      decodeURIComponent(raw);
+    } catch {
+      throw new UsageError(
+        `${flag} "${shown}": the ${part} is not valid percent-encoding (write a literal % as %25)`,
+      );
+    }
+  }
 }
 
 /**

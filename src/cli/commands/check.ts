@@ -6,7 +6,7 @@ import { scrub, stepText, verdictText } from '../../check/print';
 import type { CredentialKind } from '../../check/types';
 import { UsageError } from '../usage-error';
 import { withoutCredentials } from '../../ingestion/redact';
-import { MAX_TIMER_MS, singleString, wholeNumber } from '../start-flags';
+import { checkProxyCredentials, MAX_TIMER_MS, singleString, wholeNumber } from '../start-flags';
 
 const CREDENTIALS = [
   'default',
@@ -179,6 +179,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
           `--via "${withoutCredentials(args.via)}" is not an http:// proxy URL like http://127.0.0.1:8888`,
         );
       }
+      checkProxyCredentials('--via', new URL(args.via), withoutCredentials(args.via));
     }
     const ignoredProxy = PROXY_VARIABLES.filter((name) => process.env[name]);
     for (const name of PROXY_VARIABLES) delete process.env[name];

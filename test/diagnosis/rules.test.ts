@@ -886,6 +886,17 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'client hello with nothing in common (ALPN h2 only): not a CA problem',
+    exchange: failedExchange('CLIENT_TLS_FAILED', { code: 'ERR_SSL_NO_APPLICATION_PROTOCOL' }),
+    ids: ['CLIENT_TLS_INCOMPATIBLE'],
+    check: {
+      id: 'CLIENT_TLS_INCOMPATIBLE',
+      severity: 'error',
+      evidence: { code: 'ERR_SSL_NO_APPLICATION_PROTOCOL' },
+      titleIncludes: 'not a CA problem',
+    },
+  },
+  {
     name: 'client aborted',
     exchange: failedExchange('CLIENT_ABORTED'),
     ids: ['CLIENT_ABORTED'],

@@ -28,6 +28,22 @@ export const NETWORK_ENTRIES: CatalogEntry[] = [
     learnMore: [LINKS.javaConfig, LINKS.dotnetProxy, LINKS.pythonProxy, LINKS.nodeExtraCaCerts],
   },
   {
+    id: 'CLIENT_TLS_INCOMPATIBLE',
+    severity: 'error',
+    stage: 'proxy-trust',
+    title: "The app's TLS handshake offered nothing the proxy speaks",
+    symptom:
+      'The app opens a TLS connection through the proxy and the proxy ends the handshake; no request is sent. Without the proxy the same app works.',
+    why: 'To the app the proxy speaks HTTP/1.1 over TLS 1.2 or 1.3. A client that offers only HTTP/2 (ALPN `h2` alone, as gRPC clients do) or only older TLS versions has nothing in common with it. This is not about trusting the proxy CA.',
+    detection:
+      "The proxy's own TLS library refused the client's hello: no application protocol in common (ALPN), or a TLS version or cipher it does not accept (the OpenSSL code is in the evidence).",
+    fix: [
+      'Let the client offer HTTP/1.1 (most HTTP clients offer it next to h2; for a gRPC exporter use its HTTP/protobuf variant) and TLS 1.2 or later.',
+      'Or leave the host out of interception (`--no-intercept HOST`): it is then tunnelled untouched, and not shown.',
+    ],
+    learnMore: [LINKS.networkAccess],
+  },
+  {
     id: 'CLIENT_ABORTED',
     severity: 'info',
     stage: 'informational',

@@ -19,6 +19,8 @@ export function classifyUpstreamError(err: NodeJS.ErrnoException & { viaProxy?: 
   else if ((code && TLS_CODES.test(code)) || /certificate|ssl|tls/i.test(err.message))
     kind = 'UPSTREAM_TLS_FAILED';
   else kind = 'UPSTREAM_FAILED';
+  // Failed while talking to the --upstream-proxy, before its CONNECT answer: its failure, not the service's.
+  if (err.viaProxy && kind !== 'UPSTREAM_TIMEOUT') kind = 'UPSTREAM_PROXY_FAILED';
   return { kind, message: err.message, code, status: kind === 'UPSTREAM_TIMEOUT' ? 504 : 502 };
 }
 

@@ -39,7 +39,15 @@ export function connectThroughProxy(proxyUrl: URL, target: HostPort, timeoutMs: 
     req.once('timeout', () =>
       req.destroy(Object.assign(new Error('upstream proxy timed out'), { code: 'ETIMEDOUT' })),
     );
-    req.once('error', (err) => reject(Object.assign(err, { viaProxy: proxyUrl.host })));
+    // Said as the upstream proxy's failure: a bare "socket hang up" read as the service's.
+    req.once('error', (err) =>
+      reject(
+        Object.assign(err, {
+          viaProxy: proxyUrl.host,
+          message: `upstream proxy ${proxyUrl.host}: ${err.message}`,
+        }),
+      ),
+    );
     req.end();
   });
 }

@@ -97,6 +97,6 @@ export function routeRequest(req: IncomingMessage, viaTunnel: boolean, deps: Rou
   if (deps.isSelf(target)) return { kind: 'local', path };
   if (!deps.authorized(req.headers)) return AUTH_REQUIRED;
   const local = isLocalClient(req.socket.remoteAddress);
-  const route: Route = { scheme, target, path, scope: deps.scopeOf(target.host), local };
+  const route: Route = { scheme, target, path, scope: deps.scopeOf(target.host), local, authority: url.host };
   return { kind: 'relay', route, checkDestination: !local && !deps.destinations.allowPrivate };
 }

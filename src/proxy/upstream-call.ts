@@ -23,6 +23,8 @@ export interface UpstreamTarget {
   readonly path: string;
   /** The client connected from a loopback address (no destination guard needed). */
   readonly local: boolean;
+  /** Absolute-form requests only: the target's authority, sent as Host (RFC 9112 §3.2.2). */
+  readonly authority?: string;
 }
 
 /** The library's options for the upstream request, with the two fields it does not declare. */
@@ -46,6 +48,13 @@ export function aimUpstream(options: UpstreamRequestOptions, to: UpstreamTarget,
   const lookup = deps.guardFor(to.local);
   if (lookup) options.lookup = lookup;
   stripHopByHop(options.headers, true);
+  // An absolute-form request goes where its URL says: a Host that disagrees (or none) is replaced,
+  // so the service gets the host the proxy connects to and logs.
+  if (to.authority !== undefined) {
+    for (const name of Object.keys(options.headers))
+      if (name.toLowerCase() === 'host') delete options.headers[name];
+    options.headers.host = to.authority;
+  }
 }
 
 /** An upstream failure: what the exchange records and what the client is answered. */

@@ -29,7 +29,26 @@ export function parseConnectTarget(target: string | undefined): HostPort | undef
   if (target.startsWith('[') ? isIP(host) !== 6 : !isValidHost(host)) return undefined;
   // `name.:443` (the fully qualified form, a Kubernetes ndots workaround) is the same host: scope,
   // leaf, upstream and log all use the name without the dot (a certificate's name has none).
-  return { host: host.endsWith('.') ? host.slice(0, -1) : host, port };
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  if (isIP(name) || !NUMERIC_IPV4.test(name)) return { host: name, port };
+  const dotted = dottedIpv4(name);
+  return dotted ? { host: dotted, port } : undefined;
+}
+
+/** Labels all numbers (2130706433, 127.1, 0x7f.1, 0177.0.0.1): an IPv4 address to the resolver. */
+const NUMERIC_IPV4 = /^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}$/i;
+
+/**
+ * The dotted form of such a host, as absolute-form URLs get it (the WHATWG parser), so loop
+ * detection, the exposure rules and the log see the address the connection would reach.
+ */
+function dottedIpv4(host: string): string | undefined {
+  try {
+    const parsed = new URL(`http://${host}/`).hostname;
+    return isIP(parsed) === 4 ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** host:port as it appears in URLs and logs ([v6]:port for IPv6). */

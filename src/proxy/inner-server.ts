@@ -13,8 +13,8 @@ const GONE = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE', 'ERR_HTTP_
  *    a client not reading its answer is closed, a wait for the response head is the upstream
  *    timeout's to end, and an answer the upstream stopped sending is the upstream's failure (it was
  *    logged as the client's abort);
- *  - an upgrade is refused (501: no WebSocket is relayed inside an intercepted host), with a
- *    warning line;
+ *  - an upgrade, or a CONNECT, is refused (501: no WebSocket or tunnel is relayed inside an
+ *    intercepted host), with a warning line;
  *  - a request Node's HTTP parser refuses (two Content-Lengths, Transfer-Encoding with
  *    Content-Length, a bad chunk size, headers over 16 KB) is answered as Node would, with a
  *    warning line giving the parser's code; Node used to answer it alone and nothing was logged,
@@ -51,6 +51,17 @@ export function configureInnerServer(
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) =>
     refuseInterceptedUpgrade(req, socket, where(socket), notice),
   );
+  // A CONNECT inside a decrypted tunnel (a client that chains proxies) was closed without a word.
+  server.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
+    const at = where(socket);
+    answerRaw(socket, '501 Not Implemented', 'CONNECT inside an intercepted host is not relayed');
+    notice({
+      level: 'warn',
+      msg: 'refused a CONNECT inside an intercepted host (501)',
+      target: at ? formatHostPort(at.target) : undefined,
+      client: at?.client.address,
+    });
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => {
     const answered = (socket as net.Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
       ?.headersSent;

@@ -110,17 +110,28 @@ function node(ctx: SetupContext): string[] {
   ];
 }
 
+/**
+ * Python (urllib, so requests) and .NET (HttpClient.DefaultProxy) read https_proxy / no_proxy
+ * BEFORE the upper-case names: a lower-case setting already in the shell would beat ours.
+ */
+function lowerCaseWins(ctx: SetupContext, runtime: string): string[] {
+  return [
+    `export HTTPS_PROXY=${q(proxyUrl(ctx))}`,
+    `export https_proxy=${q(proxyUrl(ctx))}   # ${runtime} reads the lower-case name first`,
+    'export NO_PROXY=169.254.169.254 no_proxy=169.254.169.254   # Azure IMDS (managed identity) stays direct',
+  ];
+}
+
 function python(ctx: SetupContext): string[] {
   const bundle = `${ctx.caDir.replace(/\/$/, '')}/python-ca-bundle.pem`;
   return [
     '# Python (azure-monitor-opentelemetry, azure-identity; requests/aiohttp underneath)',
-    `export HTTPS_PROXY=${q(proxyUrl(ctx))}`,
-    'export NO_PROXY=169.254.169.254   # Azure IMDS (managed identity) stays direct',
+    ...lowerCaseWins(ctx, 'Python'),
     '# REQUESTS_CA_BUNDLE and SSL_CERT_FILE REPLACE the default roots: give them the defaults + this CA.',
     `cat "$(python3 -m certifi 2>/dev/null || echo /etc/ssl/certs/ca-certificates.crt)" ${q(ctx.caCertPath)} > ${q(bundle)}`,
     `export REQUESTS_CA_BUNDLE=${q(bundle)}   # requests (azure-core's default transport)`,
     `export SSL_CERT_FILE=${q(bundle)}        # ssl/urllib/aiohttp default contexts`,
-    `# Undo: unset HTTPS_PROXY NO_PROXY REQUESTS_CA_BUNDLE SSL_CERT_FILE; rm ${q(bundle)}`,
+    `# Undo: unset HTTPS_PROXY https_proxy NO_PROXY no_proxy REQUESTS_CA_BUNDLE SSL_CERT_FILE; rm ${q(bundle)}`,
   ];
 }
 
@@ -128,15 +139,14 @@ function dotnet(ctx: SetupContext): string[] {
   const bundle = `${ctx.caDir.replace(/\/$/, '')}/dotnet-ca-bundle.pem`;
   return [
     '# .NET (Azure.Monitor.OpenTelemetry.*, Microsoft.ApplicationInsights) on Linux',
-    `export HTTPS_PROXY=${q(proxyUrl(ctx))}   # HttpClient.DefaultProxy reads HTTPS_PROXY / NO_PROXY`,
-    'export NO_PROXY=169.254.169.254',
+    ...lowerCaseWins(ctx, '.NET'),
     '# Trust, either A) the system store (Debian/Ubuntu; every program on the machine trusts the CA):',
     `sudo cp ${q(ctx.caCertPath)} /usr/local/share/ca-certificates/appinsights-auth-proxy.crt && sudo update-ca-certificates`,
     '# or B) only processes started from this shell: SSL_CERT_FILE with the system roots + this CA',
     `cat /etc/ssl/certs/ca-certificates.crt ${q(ctx.caCertPath)} > ${q(bundle)}`,
     `export SSL_CERT_FILE=${q(bundle)}`,
     `# Windows: Import-Certificate -FilePath ${powershellQuote(ctx.caCertPath)} -CertStoreLocation Cert:\\CurrentUser\\Root`,
-    '# Undo: unset HTTPS_PROXY NO_PROXY SSL_CERT_FILE; A) sudo rm /usr/local/share/ca-certificates/appinsights-auth-proxy.crt',
+    '# Undo: unset HTTPS_PROXY https_proxy NO_PROXY no_proxy SSL_CERT_FILE; A) sudo rm /usr/local/share/ca-certificates/appinsights-auth-proxy.crt',
     '#   && sudo update-ca-certificates --fresh; Windows: remove the certificate from CurrentUser\\Root (certmgr.msc)',
   ];
 }

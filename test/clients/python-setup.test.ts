@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { run } from '../certs/java';
+import { cli } from '../cli-ca/run-cli';
+import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
+import { tempDir } from '../helpers/tmp';
+import { startUpstream, type TestUpstream } from '../helpers/upstream';
+
+const HOST = 'westus-0.in.applicationinsights.azure.com';
+
+/** Python's requests, as azure-core's default transport uses it; absent on some machines. */
+function pythonRequests(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import requests'], { stdio: 'ignore', timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A loopback port nothing listens on: a stale proxy setting left in the user's shell. */
+async function deadPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const POST = `
+import requests
+r = requests.post("https://${HOST}/v2.1/track", data=b"[]", headers={"Content-Type": "application/json"}, timeout=15)
+print("STATUS", r.status_code)
+`;
+
+const hasPython = pythonRequests();
+const maybe = hasPython ? describe : describe.skip;
+if (!hasPython) console.warn('skipped: python3 with the requests package is not installed');
+
+maybe('ca setup python, pasted as printed, with python requests', () => {
+  const tmp = tempDir('aiproxy-python-');
+  let upstream: TestUpstream;
+  let proxy: TestProxy;
+
+  beforeAll(async () => {
+    upstream = await startUpstream([HOST]);
+    const upstreamCa = path.join(tmp.dir, 'upstream-ca.pem');
+    writeFileSync(upstreamCa, upstream.caPem);
+    proxy = await startTestProxy({
+      resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`],
+      upstreamCa: [upstreamCa],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await proxy?.close();
+    await upstream?.close();
+    tmp.cleanup();
+  });
+
+  it('goes through the proxy and trusts its CA even when the shell already has a lower-case https_proxy (Python prefers it)', async () => {
+    const printed = await cli([
+      'ca',
+      'setup',
+      'python',
+      '--ca-dir',
+      proxy.caDir,
+      '--proxy-port',
+      String(proxy.port),
+    ]);
+    expect(printed.code).toBe(0);
+    const script = path.join(tmp.dir, 'setup.sh');
+    writeFileSync(script, `set -e\n${printed.stdout}\npython3 - <<'PY'\n${POST}\nPY\n`);
+    const stale = `http://127.0.0.1:${await deadPort()}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, https_proxy: stale, no_proxy: '' };
+    delete env.HTTPS_PROXY;
+    delete env.REQUESTS_CA_BUNDLE;
+    delete env.SSL_CERT_FILE;
+    const before = proxy.exchanges().length;
+    const r = await run('bash', [script], env, 60_000);
+    expect(r.stdout + r.stderr).toContain('STATUS 200');
+    const lines = await proxy.waitForExchanges(before + 1);
+    expect(lines[before].exchange.request).toMatchObject({ host: HOST, path: '/v2.1/track' });
+  }, 90_000);
+});
+
+describe('Python and .NET read the lower-case proxy variable first, and their CA variables replace the roots', () => {
+  it('ca setup dotnet also exports https_proxy and no_proxy, and its undo unsets them', async () => {
+    const r = await cli(['ca', 'setup', 'dotnet', '--ca-dir', '/nonexistent-ca-dir']);
+    expect(r.stdout).toMatch(/^export https_proxy='http:\/\/127\.0\.0\.1:8888'/m);
+    expect(r.stdout).toContain('no_proxy=169.254.169.254');
+    expect(r.stdout).toContain('# Undo: unset HTTPS_PROXY https_proxy NO_PROXY no_proxy SSL_CERT_FILE');
+  });
+
+  it("the README's Python and .NET rows name https_proxy and never point a root-replacing variable at ca.pem alone", () => {
+    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    for (const runtime of ['Python', '.NET on Linux']) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| ${runtime} `));
+      expect([runtime, row]).toEqual([runtime, expect.stringContaining('`https_proxy=')]);
+      expect(row).not.toMatch(/(REQUESTS_CA_BUNDLE|SSL_CERT_FILE)=certs\/ca\.pem/);
+      expect(row).toContain('**plus** `certs/ca.pem`');
+    }
+  });
+});

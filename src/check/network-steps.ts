@@ -122,8 +122,15 @@ export async function tlsStep(target: ParsedTarget, socket: Duplex, timeoutMs: n
     // SNI carries names only (an IP address there is refused by Node and by servers).
     const servername = net.isIP(target.ingestionHost) ? undefined : target.ingestionHost;
     const secure = tls.connect({ socket, servername, rejectUnauthorized: false });
+    let handshakeDone = false;
     const done = (result: StepResult) => {
-      secure.destroy();
+      if (handshakeDone) {
+        // Close politely: destroy() would drop our last handshake message, and a proxy on the
+        // path would log this probe as a client that refused its CA.
+        secure.setTimeout(0);
+        secure.end();
+        setTimeout(() => secure.destroy(), 2000).unref();
+      } else secure.destroy();
       resolve(result);
     };
     secure.setTimeout(timeoutMs, () =>
@@ -138,6 +145,7 @@ export async function tlsStep(target: ParsedTarget, socket: Duplex, timeoutMs: n
       done({ step: 'tls', status: 'failed', summary: `TLS handshake failed: ${err.message}`, findings: [] }),
     );
     secure.once('secureConnect', () => {
+      handshakeDone = true;
       const chain = chainOf(secure.getPeerCertificate(true));
       const issuer = classifyIssuer(chain);
       const details = {

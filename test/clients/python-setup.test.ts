@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { run } from '../certs/java';
 import { cli } from '../cli-ca/run-cli';
+import { TRUST_PROXY_CA } from '../../src/diagnosis/catalog/runtime-steps';
 import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 import { tempDir } from '../helpers/tmp';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
@@ -100,6 +101,34 @@ describe('Python and .NET read the lower-case proxy variable first, and their CA
       expect([runtime, row]).toEqual([runtime, expect.stringContaining('`https_proxy=')]);
       expect(row).not.toMatch(/(REQUESTS_CA_BUNDLE|SSL_CERT_FILE)=certs\/ca\.pem/);
       expect(row).toContain('**plus** `certs/ca.pem`');
+    }
+  });
+});
+
+describe("the findings' Python trust step, run as written", () => {
+  it('builds a bundle with the default roots AND the CA where only python3 exists (stock Debian has no `python`)', async () => {
+    const tmp = tempDir('aiproxy-python-step-');
+    try {
+      const ca = path.join(tmp.dir, 'ca.pem');
+      writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMARKER\n-----END CERTIFICATE-----\n');
+      const commands = [...TRUST_PROXY_CA.python![0]!.matchAll(/`([^`]+)`/g)]
+        .map((m) => m[1]!)
+        .filter((c) => c.startsWith('cat ') || c.startsWith('export '))
+        .map((c) => c.replace('{caCertPath}', ca));
+      expect(commands).toHaveLength(2);
+      // No `python` on this PATH: only the system's directories, where Debian installs python3 alone.
+      const env = { PATH: '/usr/bin:/bin', HOME: tmp.dir };
+      const r = await run(
+        'bash',
+        ['-c', `cd ${tmp.dir} && ${commands.join(' && ')} && cat "$REQUESTS_CA_BUNDLE"`],
+        env,
+        30_000,
+      );
+      const certificates = r.stdout.split('-----BEGIN CERTIFICATE-----').length - 1;
+      expect(r.stdout).toContain('MARKER');
+      expect(certificates).toBeGreaterThan(10);
+    } finally {
+      tmp.cleanup();
     }
   });
 });

@@ -50,7 +50,7 @@ export const TRUST_PROXY_CA: Steps = {
     'The exporter reports this as `unable to verify the first certificate` (`UNABLE_TO_VERIFY_LEAF_SIGNATURE`) and drops the batch; it closes the connection without a TLS alert, which is why the proxy can only say "likely".',
   ],
   python: [
-    '`REQUESTS_CA_BUNDLE` replaces the default bundle, so build one that holds both: `cat "$(python -m certifi)" {caCertPath} > proxy-bundle.pem` then `export REQUESTS_CA_BUNDLE=$PWD/proxy-bundle.pem`.',
+    '`REQUESTS_CA_BUNDLE` replaces the default bundle, so build one that holds both: `cat "$(python3 -m certifi || echo /etc/ssl/certs/ca-certificates.crt)" {caCertPath} > proxy-bundle.pem` then `export REQUESTS_CA_BUNDLE=$PWD/proxy-bundle.pem`.',
     'Or pass `connection_verify="proxy-bundle.pem"` to the exporter and the credential (an azure-core option).',
   ],
   dotnet: [

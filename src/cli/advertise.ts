@@ -17,6 +17,8 @@ export interface AdvertiseOptions {
   caDir: string;
   advertiseHost?: string;
   advertiseTrustDir?: string;
+  /** The proxy asks for --proxy-auth credentials: the printed URL must carry them. */
+  proxyAuth?: boolean;
 }
 
 export interface Advertised {
@@ -55,9 +57,18 @@ export function advertised(options: AdvertiseOptions): Advertised {
     proxyHost,
     trustDir,
     javaFlags: javaFlags(proxyHost, options.port, trustDir),
-    env: `HTTPS_PROXY=http://${hostForUrl(proxyHost)}:${options.port} NODE_EXTRA_CA_CERTS=${shellWord(path.posix.join(trustDir, CA_CERT_FILE))}`,
+    // <user>:<password> stands for the --proxy-auth value, which is never printed.
+    env: `HTTPS_PROXY=${options.proxyAuth ? `'http://<user>:<password>@${hostForUrl(proxyHost)}:${options.port}'` : `http://${hostForUrl(proxyHost)}:${options.port}`} NODE_EXTRA_CA_CERTS=${shellWord(path.posix.join(trustDir, CA_CERT_FILE))}`,
   };
+  const hints: string[] = [];
   if (!options.advertiseHost && wildcard)
-    result.hint = `listening on ${options.listenHost}: apps cannot use that address; start with --advertise-host NAME (the compose service name, 127.0.0.1 in a pod) to print the settings they need`;
+    hints.push(
+      `listening on ${options.listenHost}: apps cannot use that address; start with --advertise-host NAME (the compose service name, 127.0.0.1 in a pod) to print the settings they need`,
+    );
+  if (options.proxyAuth)
+    hints.push(
+      'the proxy asks for the --proxy-auth credentials: put them in place of <user>:<password> in HTTPS_PROXY (URL-encoded); a JVM needs them in its own way: ca setup java --proxy-auth USER:PASS prints it',
+    );
+  if (hints.length) result.hint = hints.join('; ');
   return result;
 }

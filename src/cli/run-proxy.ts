@@ -110,7 +110,7 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-/** The banner's settings for the app (javaFlags, env), and a hint when the address is a wildcard. */
+/** The banner's settings for the app (javaFlags, env), and a hint (wildcard address, proxy credentials). */
 function bannerFor(address: { port: number }, options: RunProxyOptions) {
   const { javaFlags, env, hint } = advertised({
     listenHost: options.host,
@@ -118,6 +118,7 @@ function bannerFor(address: { port: number }, options: RunProxyOptions) {
     caDir: options.caDir,
     advertiseHost: options.advertiseHost,
     advertiseTrustDir: options.advertiseTrustDir,
+    proxyAuth: options.proxyAuth !== undefined,
   });
   return { settings: { javaFlags, env }, hint };
 }

@@ -33,6 +33,14 @@ function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly
   throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${String(value)}")`);
 }
 
+/** USER:PASS as start takes it; the value is a secret, so an error never repeats it. */
+function proxyAuthValue(value: unknown): string {
+  if (Array.isArray(value)) throw new UsageError('--proxy-auth was given more than once');
+  const text = String(value);
+  if (!text.includes(':')) throw new UsageError('--proxy-auth takes USER:PASS, as start --proxy-auth does');
+  return text;
+}
+
 const print = (text: string): void => {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 };
@@ -216,7 +224,11 @@ const setupCommand: CommandModule<object, any> = {
         describe: 'The port the proxy listens on',
         coerce: wholeNumber('proxy-port', 1, 65535),
       })
-      .option('proxy-auth', { type: 'string', describe: 'USER:PASS, when the proxy runs with --proxy-auth' })
+      .option('proxy-auth', {
+        type: 'string',
+        describe: 'USER:PASS, when the proxy runs with --proxy-auth',
+        coerce: proxyAuthValue,
+      })
       .option('password', {
         type: 'string',
         default: DEFAULT_TRUSTSTORE_PASSWORD,

@@ -20,7 +20,7 @@ import { DEFAULT_TRUSTSTORE_PASSWORD, TRUSTSTORE_FILE, writeTrustStore } from '.
 import { connectionStringHosts, parseConnectionString } from '../../ingestion/connection-string';
 import { UsageError } from '../usage-error';
 import { selfCommand } from '../self-command';
-import { directoryPath, hostPatterns, wholeNumber } from '../start-flags';
+import { directoryPath, hostPatterns, singleString, wholeNumber } from '../start-flags';
 import { sameFile } from '../log-input';
 import { shellWord } from '../../model/shell-word';
 
@@ -166,8 +166,18 @@ const exportCommand: CommandModule<object, any> = {
   builder: (cli) =>
     creationOptions(cli)
       .option('format', { choices: EXPORT_FORMATS, default: 'pem' as ExportFormat })
-      .option('out', { type: 'string', demandOption: true, describe: 'File to write' })
-      .option('password', { type: 'string', default: DEFAULT_TRUSTSTORE_PASSWORD, describe: 'p12 password' }),
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'File to write',
+        coerce: singleString('out'),
+      })
+      .option('password', {
+        type: 'string',
+        default: DEFAULT_TRUSTSTORE_PASSWORD,
+        describe: 'p12 password',
+        coerce: singleString('password'),
+      }),
   handler: async (args) => {
     const format = oneOf('--format', args.format, EXPORT_FORMATS);
     const ca = await caOrCreate(creationArgs(args));
@@ -183,13 +193,26 @@ const truststoreCommand: CommandModule<object, any> = {
   describe: "Write a PKCS12 Java truststore: this CA + the JDK's default roots",
   builder: (cli) =>
     creationOptions(cli)
-      .option('out', { type: 'string', describe: `File to write (default <ca-dir>/${TRUSTSTORE_FILE})` })
-      .option('password', { type: 'string', default: DEFAULT_TRUSTSTORE_PASSWORD })
+      .option('out', {
+        type: 'string',
+        describe: `File to write (default <ca-dir>/${TRUSTSTORE_FILE})`,
+        coerce: singleString('out'),
+      })
+      .option('password', {
+        type: 'string',
+        default: DEFAULT_TRUSTSTORE_PASSWORD,
+        coerce: singleString('password'),
+      })
       .option('cacerts', {
         type: 'string',
+        coerce: singleString('cacerts'),
         describe: 'Default roots from this keystore (default: the JDK of JAVA_HOME or PATH)',
       })
-      .option('cacerts-password', { type: 'string', default: 'changeit' }),
+      .option('cacerts-password', {
+        type: 'string',
+        default: 'changeit',
+        coerce: singleString('cacerts-password'),
+      }),
   handler: async (args) => {
     const ca = await caOrCreate(creationArgs(args));
     const out = notTheCaFiles(ca, path.resolve(args.out ?? path.join(ca.dir, TRUSTSTORE_FILE)));
@@ -216,6 +239,7 @@ const setupCommand: CommandModule<object, any> = {
         type: 'string',
         default: '127.0.0.1',
         describe: 'How the app reaches the proxy',
+        coerce: singleString('proxy-host'),
       })
       // Read as text and checked: yargs' number type turned "abc" into NaN, printed as the port.
       .option('proxy-port', {
@@ -233,10 +257,12 @@ const setupCommand: CommandModule<object, any> = {
         type: 'string',
         default: DEFAULT_TRUSTSTORE_PASSWORD,
         describe: 'Truststore password',
+        coerce: singleString('password'),
       })
       .option('truststore', {
         type: 'string',
         describe: `Truststore path (default <ca-dir>/${TRUSTSTORE_FILE})`,
+        coerce: singleString('truststore'),
       }),
   handler: async (args) => {
     const caDir = path.resolve(args['ca-dir']);

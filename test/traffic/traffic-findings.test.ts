@@ -2,7 +2,7 @@
  * Findings across exchanges, on a fake clock: each one fires once for its cause and says when it
  * cleared; ten minutes of healthy traffic produce none.
  */
-import { TRAFFIC_FINDING_IDS } from '../../src/diagnosis/traffic';
+import { TRAFFIC_FINDING_IDS, TrafficWatch } from '../../src/diagnosis/traffic';
 import { catalogEntry } from '../../src/diagnosis/catalog';
 import { MAX_BATCHES, MAX_TOKENS } from '../../src/diagnosis/traffic/summary';
 import {
@@ -210,5 +210,14 @@ describe('findings across exchanges: each fires once per cause and clears', () =
       'TOKEN_REQUEST_NOT_SEEN',
       'TOKEN_USED_AFTER_EXPIRY',
     ]);
+  });
+});
+
+describe('findings across exchanges: mixed traffic and the clock', () => {
+  it('a wall clock stepped back (NTP) neither clears NO_TELEMETRY with "at null" nor fires it again', () => {
+    const watch = new TrafficWatch(NOW, { connectionStringGiven: true, quietAfterSeconds: 60 });
+    expect(fired(watch.tick(NOW + 60_000))).toEqual(['NO_TELEMETRY']);
+    expect(watch.tick(NOW - 3_600_000)).toEqual([]);
+    expect(watch.tick(NOW + 61_000)).toEqual([]);
   });
 });

@@ -28,6 +28,8 @@ export class TrafficWatch {
   readonly summary: TrafficSummary;
   readonly config: TrafficConfig;
   private readonly active = new Map<string, Fired>();
+  /** The latest time seen: a wall clock stepped back (NTP) must not clear or re-fire a cause. */
+  private latest = -Infinity;
 
   constructor(startedAt: number, config: Partial<TrafficConfig> = {}) {
     this.config = { ...DEFAULT_TRAFFIC_CONFIG, ...config };
@@ -51,7 +53,9 @@ export class TrafficWatch {
     return this.evaluate(now);
   }
 
-  private evaluate(now: number): TrafficLogLine[] {
+  private evaluate(at: number): TrafficLogLine[] {
+    this.latest = Math.max(this.latest, at);
+    const now = this.latest;
     const out: TrafficLogLine[] = [];
     const current = new Map<string, TrafficCause>();
     for (const rule of TRAFFIC_RULES) {

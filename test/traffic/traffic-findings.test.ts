@@ -214,6 +214,23 @@ describe('findings across exchanges: each fires once per cause and clears', () =
 });
 
 describe('findings across exchanges: mixed traffic and the clock', () => {
+  it('LIVE_METRICS_ONLY_FAILING cleared by failing telemetry says so, not "Live Metrics answered successfully at null"', () => {
+    const ex = [track(NOW + 1000), at(NOW + 2000, livePing(401)), track(NOW + 5000, { status: 403 })];
+    const { lines } = replay(ex, NOW + 8000);
+    expect(fired(lines)).toEqual(['LIVE_METRICS_ONLY_FAILING']);
+    expect(cleared(lines)).toEqual(['LIVE_METRICS_ONLY_FAILING']);
+    expect(lines[1]!.msg).not.toContain('null');
+    expect(lines[1]!.msg).toContain('telemetry is refused too');
+  });
+
+  it('LIVE_METRICS_ONLY_FAILING that ages out says no live failure was seen for 10 minutes', () => {
+    const ex = [track(NOW + 1000), at(NOW + 2000, livePing(401))];
+    for (let t = 10_000; t < 700_000; t += 5000) ex.push(track(NOW + t));
+    const { lines } = replay(ex, NOW + 700_000);
+    expect(cleared(lines)).toEqual(['LIVE_METRICS_ONLY_FAILING']);
+    expect(lines[1]!.msg).toContain('no Live Metrics request failed in the last 10 minutes');
+  });
+
   it('a wall clock stepped back (NTP) neither clears NO_TELEMETRY with "at null" nor fires it again', () => {
     const watch = new TrafficWatch(NOW, { connectionStringGiven: true, quietAfterSeconds: 60 });
     expect(fired(watch.tick(NOW + 60_000))).toEqual(['NO_TELEMETRY']);

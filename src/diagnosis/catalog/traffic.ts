@@ -78,7 +78,7 @@ export const TRAFFIC_ENTRIES: CatalogEntry[] = [
       'Live Metrics (QuickPulse) requests fail while track requests to the same resource are accepted: the portal shows data, but Live Metrics stays empty.',
     why: 'Live Metrics is a separate service with its own endpoint and its own authentication path. With Entra ID, some SDK versions do not send the token to Live Metrics, or the live endpoint is blocked by a firewall or not in the proxy scope. None of this affects regular telemetry.',
     detection:
-      'A live-metrics request failed after the last one that succeeded, while the latest track request was accepted. Clears when a live-metrics request succeeds.',
+      'A live-metrics request failed after the last one that succeeded, while the latest track request was accepted. Clears when a live-metrics request succeeds, when telemetry is refused too, or after 10 minutes without a live-metrics failure.',
     fix: [
       'Telemetry is fine; fix Live Metrics alone: update the SDK (Live Metrics with Entra ID needs a recent version) and check the per-exchange finding on the live-metrics request for its cause.',
       'Allow the live endpoint of the connection string (`*.livediagnostics.monitor.azure.com`) through firewalls and proxies.',

@@ -95,7 +95,13 @@ export const liveMetricsOnlyFailing: TrafficRule = {
       },
     ];
   },
-  clearedBecause: (s) => `Live Metrics answered successfully at ${iso(s.live.lastOkAt)}`,
+  // More than a live success ends it: say which, not a success that never happened.
+  clearedBecause: (s) =>
+    s.live.failuresSinceOk === 0
+      ? `Live Metrics answered successfully at ${iso(s.live.lastOkAt)}`
+      : !s.lastTrack?.ok
+        ? 'telemetry is refused too now (see the findings of the track requests)'
+        : 'no Live Metrics request failed in the last 10 minutes',
 };
 
 export const cloudMismatch: TrafficRule = {

@@ -214,6 +214,26 @@ describe('findings across exchanges: each fires once per cause and clears', () =
 });
 
 describe('findings across exchanges: mixed traffic and the clock', () => {
+  it('TOKEN_USED_AFTER_EXPIRY fires once when another app (another identity) sends its current token in between', () => {
+    const stale = goodClaims({ exp: NOW_S - 3600, oid: 'app-a', appid: 'app-a' });
+    const other = goodClaims({ oid: 'app-b', appid: 'app-b' });
+    const ex = Array.from({ length: 20 }, (_, i) =>
+      track(NOW + (i + 1) * 1000, i % 2 ? { claims: other } : { claims: stale, status: 401 }),
+    );
+    const { lines } = replay(ex, NOW + 25_000);
+    expect(fired(lines)).toEqual(['TOKEN_USED_AFTER_EXPIRY']);
+    expect(cleared(lines)).toEqual([]);
+  });
+
+  it('TOKEN_USED_AFTER_EXPIRY clears when the stale token is no longer sent for 10 minutes, and says so', () => {
+    const stale = goodClaims({ exp: NOW_S - 3600, oid: 'app-a' });
+    const ex = [1, 2].map((s) => track(NOW + s * 1000, { claims: stale, status: 401 }));
+    const { lines } = replay(ex, NOW + 700_000);
+    expect(fired(lines)).toEqual(['TOKEN_USED_AFTER_EXPIRY']);
+    expect(cleared(lines)).toEqual(['TOKEN_USED_AFTER_EXPIRY']);
+    expect(lines[1]!.msg).toContain('the expired token has not been sent for 10 minutes');
+  });
+
   it('LIVE_METRICS_ONLY_FAILING cleared by failing telemetry says so, not "Live Metrics answered successfully at null"', () => {
     const ex = [track(NOW + 1000), at(NOW + 2000, livePing(401)), track(NOW + 5000, { status: 403 })];
     const { lines } = replay(ex, NOW + 8000);

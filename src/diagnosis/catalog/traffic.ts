@@ -110,7 +110,7 @@ export const TRAFFIC_ENTRIES: CatalogEntry[] = [
     symptom: 'Several requests carry the same bearer token (same fingerprint), all after it expired.',
     why: "The SDK's token refresh is failing and it keeps the last token it had: the identity endpoint became unreachable (a proxy or firewall change, a managed identity removed), or the token was cached or injected by hand.",
     detection:
-      'A token fingerprint was used at least twice after its exp (beyond the 5-minute clock tolerance). Clears when a different, current token is used.',
+      'A token fingerprint was used at least twice after its exp (beyond the 5-minute clock tolerance). Clears when a different, current token of the same identity (tenant and object id) is used, or after 10 minutes without that token; the current token of another app through the same proxy does not clear it.',
     fix: [
       "Look at the app's identity logs for failing refreshes; the token endpoint or managed-identity exchanges in this log show the cause when they go through the proxy.",
       'Do not cache tokens yourself: give the SDK a credential object, which refreshes before exp.',

@@ -17,7 +17,14 @@ export interface Observation {
   failed: boolean;
   hasAuthorization: boolean;
   /** Token fingerprint and claims that matter across exchanges. */
-  token?: { fingerprint: string; exp?: number; audienceCloud?: CloudName; issuerCloud?: CloudName };
+  token?: {
+    fingerprint: string;
+    exp?: number;
+    audienceCloud?: CloudName;
+    issuerCloud?: CloudName;
+    /** Who the token is for (tenant and object or app id): a refreshed token has the same one. */
+    identity?: string;
+  };
   hostCloud?: CloudName;
   /** SHA-256 (12 hex) of the captured request body, for telemetry requests whose body was kept. */
   bodyHash?: string;
@@ -108,6 +115,9 @@ export function observe(exchange: Exchange, analysis: Analysis | undefined): Obs
       audienceCloud: clouds.audienceCloud,
       issuerCloud: clouds.issuerCloud,
     };
+    const who = claims?.oid ?? claims?.appid ?? claims?.azp ?? claims?.sub;
+    if (claims?.tid !== undefined || who !== undefined)
+      observation.token.identity = `${claims?.tid ?? ''}/${who ?? ''}`;
   }
   const text = request.body.text ?? request.body.base64;
   if (TRACK_KINDS_OF_APP.includes(kind) && text) {

@@ -20,7 +20,7 @@ export interface TrafficRule {
   id: FindingId;
   active(summary: TrafficSummary, now: number, config: TrafficConfig): TrafficCause[];
   /** Why a cause is over, in a few words ("a token request went through the proxy"). */
-  clearedBecause(summary: TrafficSummary): string;
+  clearedBecause(summary: TrafficSummary, cause: TrafficCause): string;
 }
 
 const iso = isoFromMs;
@@ -147,29 +147,45 @@ function forEachCloudSource(
   if (token?.issuerCloud) visit('token issuer', token.issuerCloud);
 }
 
+/** The current token of the same identity used since the stale one's last use, if any. */
+function replacementOf(s: TrafficSummary, fingerprint: string) {
+  const use = s.tokens.get(fingerprint);
+  const current = use ? s.currentUse.get(use.identity ?? '') : undefined;
+  return use && current && current.fingerprint !== fingerprint && current.at >= use.lastUse
+    ? current
+    : undefined;
+}
+
 export const tokenUsedAfterExpiry: TrafficRule = {
   id: 'TOKEN_USED_AFTER_EXPIRY',
-  active(s) {
-    const current = s.currentToken;
-    const use = current ? s.tokens.get(current.fingerprint) : undefined;
-    if (!current || !use || use.usesAfterExpiry < 2) return [];
-    return [
-      {
-        key: `stale-token:${current.fingerprint}`,
+  active(s, now, config) {
+    // Per stale token: another app's (another identity's) current token through the same proxy
+    // does not end it, so a cause does not flap with every request of the two apps.
+    const causes: TrafficCause[] = [];
+    for (const [fingerprint, use] of s.tokens) {
+      if (use.usesAfterExpiry < 2 || !recent(use.lastUse, now, config)) continue;
+      if (replacementOf(s, fingerprint)) continue;
+      causes.push({
+        key: `stale-token:${fingerprint}`,
         id: 'TOKEN_USED_AFTER_EXPIRY',
-        title: `Token ${current.fingerprint} sent ${use.usesAfterExpiry} times after it expired (${iso(use.exp === undefined ? undefined : use.exp * 1000)}): the refresh is failing`,
+        title: `Token ${fingerprint} sent ${use.usesAfterExpiry} times after it expired (${iso(use.exp === undefined ? undefined : use.exp * 1000)}): the refresh is failing`,
         evidence: {
-          fingerprint: current.fingerprint,
+          fingerprint,
           exp: iso(use.exp === undefined ? undefined : use.exp * 1000),
           usesAfterExpiry: use.usesAfterExpiry,
           firstUseAfterExpiry: iso(use.firstUseAfterExpiry),
           lastUse: iso(use.lastUse),
         },
-      },
-    ];
+      });
+    }
+    return causes;
   },
-  clearedBecause: (s) =>
-    `a current token (${s.currentToken?.fingerprint ?? '?'}) is used since ${iso(s.currentToken?.at)}`,
+  clearedBecause: (s, cause) => {
+    const current = replacementOf(s, String(cause.evidence.fingerprint));
+    return current
+      ? `a current token (${current.fingerprint}) of the same identity is used since ${iso(current.at)}`
+      : 'the expired token has not been sent for 10 minutes';
+  },
 };
 
 export const retryStorm: TrafficRule = {

@@ -34,6 +34,7 @@ export const MAX_HOSTS = 64;
 
 interface TokenUse {
   exp?: number;
+  identity?: string;
   usesAfterExpiry: number;
   firstUseAfterExpiry?: number;
   lastUse: number;
@@ -86,6 +87,8 @@ export interface TrafficSummary {
     exp?: number;
   };
   tokens: Map<string, TokenUse>;
+  /** Per identity ('' when the token names none), the latest use of a token that had not expired. */
+  currentUse: Map<string, { fingerprint: string; at: number }>;
   batches: Map<string, BatchSends>;
   /** Consecutive 429/439 answers per host. */
   throttled: Map<string, { streak: number; last: number; status: number }>;
@@ -99,6 +102,7 @@ export function emptySummary(startedAt: number): TrafficSummary {
     live: { failuresSinceOk: 0 },
     hostClouds: new Map(),
     tokens: new Map(),
+    currentUse: new Map(),
     batches: new Map(),
     throttled: new Map(),
   };
@@ -147,6 +151,7 @@ export function record(summary: TrafficSummary, o: Observation, config: TrafficC
     const expired = o.token.exp !== undefined && o.token.exp * 1000 + CLOCK_SKEW_MS < o.at;
     const use = summary.tokens.get(o.token.fingerprint) ?? {
       exp: o.token.exp,
+      identity: o.token.identity,
       usesAfterExpiry: 0,
       lastUse: o.at,
     };
@@ -154,6 +159,9 @@ export function record(summary: TrafficSummary, o: Observation, config: TrafficC
     if (expired) {
       use.usesAfterExpiry += 1;
       use.firstUseAfterExpiry ??= o.at;
+    } else {
+      const identity = o.token.identity ?? '';
+      bounded(summary.currentUse, identity, { fingerprint: o.token.fingerprint, at: o.at }, MAX_TOKENS);
     }
     bounded(summary.tokens, o.token.fingerprint, use, MAX_TOKENS);
   }

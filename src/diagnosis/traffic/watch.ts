@@ -71,7 +71,7 @@ export class TrafficWatch {
       if (current.has(key)) continue;
       this.active.delete(key);
       const rule = TRAFFIC_RULES.find((r) => r.id === fired.cause.id);
-      const because = rule?.clearedBecause(this.summary) ?? 'the cause is gone';
+      const because = rule?.clearedBecause(this.summary, fired.cause) ?? 'the cause is gone';
       out.push(this.line(fired.cause, 'cleared', fired.at, now, because));
     }
     for (const [key, cause] of current) {

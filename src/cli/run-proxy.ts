@@ -227,7 +227,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
   );
   server.on('exchange', (live) => pipeline.accept(live));
   server.on('tunnel', (t) => {
-    traffic.connection(t.start);
+    traffic.connection(t.start, t.target.host);
     logger.info(
       {
         tunnel: {

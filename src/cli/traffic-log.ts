@@ -20,8 +20,8 @@ export interface TrafficLogOptions {
 export interface TrafficLog {
   /** Goes last in the pipeline's sinks, so a finding's line follows the exchange that caused it. */
   sink: ExchangeSink;
-  /** A tunnel (not intercepted) opened and closed. */
-  connection(at: number): void;
+  /** A tunnel (not intercepted) to this host opened and closed. */
+  connection(at: number, host?: string): void;
   stop(): void;
 }
 
@@ -57,7 +57,7 @@ export function startTrafficLog(options: TrafficLogOptions): TrafficLog {
   timer.unref();
   return {
     sink: { write: (line) => emit(watch.exchange(line, now())) },
-    connection: (at) => emit(watch.connection(at)),
+    connection: (at, host) => emit(watch.connection(at, host)),
     stop: () => clearInterval(timer),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { TRAFFIC_FINDING_IDS, TrafficWatch } from '../../src/diagnosis/traffic';
 import { catalogEntry } from '../../src/diagnosis/catalog';
+import { analyzeExchange } from '../../src/ingestion/analyze';
 import { MAX_BATCHES, MAX_TOKENS } from '../../src/diagnosis/traffic/summary';
 import {
   envelope,
@@ -256,5 +257,27 @@ describe('findings across exchanges: mixed traffic and the clock', () => {
     expect(fired(watch.tick(NOW + 60_000))).toEqual(['NO_TELEMETRY']);
     expect(watch.tick(NOW - 3_600_000)).toEqual([]);
     expect(watch.tick(NOW + 61_000)).toEqual([]);
+  });
+});
+
+describe('findings across exchanges: tunnels', () => {
+  const refused = (ms: number) => track(ms, { noToken: true, status: 401 });
+
+  it('TOKEN_REQUEST_NOT_SEEN does not fire when the token request went through the proxy in a tunnel (login host out of scope)', () => {
+    const watch = new TrafficWatch(NOW);
+    expect(watch.connection(NOW + 500, 'login.microsoftonline.us')).toEqual([]);
+    const e = refused(NOW + 1000);
+    expect(watch.exchange({ exchange: e, analysis: analyzeExchange(e) }, NOW + 1000)).toEqual([]);
+  });
+
+  it('TOKEN_REQUEST_NOT_SEEN clears with a tunnel to a login host, and a tunnel elsewhere does not clear it', () => {
+    const watch = new TrafficWatch(NOW);
+    const e = refused(NOW + 1000);
+    expect(fired(watch.exchange({ exchange: e, analysis: analyzeExchange(e) }, NOW + 1000))).toEqual([
+      'TOKEN_REQUEST_NOT_SEEN',
+    ]);
+    expect(watch.connection(NOW + 2000, 'example.org')).toEqual([]);
+    const lines = watch.connection(NOW + 3000, 'LOGIN.ChinaCloudAPI.cn.');
+    expect(cleared(lines)).toEqual(['TOKEN_REQUEST_NOT_SEEN']);
   });
 });

@@ -15,7 +15,7 @@ export const TRAFFIC_ENTRIES: CatalogEntry[] = [
       'Telemetry arrives without an Authorization header and is refused, while the proxy has seen no call to the Entra token endpoint or to a managed-identity endpoint.',
     why: 'The identity client of the app either fails before it reaches the network (no credential configured, a missing environment variable, an exception swallowed by the SDK) or does not use the proxy: its token request goes straight out and times out or is blocked, so the SDK sends its batches without a token. Telemetry and token traffic often take different HTTP stacks with different proxy settings.',
     detection:
-      'Across the traffic: at least one track or live-metrics request without Authorization answered 401/403 (any such request with --expect-entra), while no token-endpoint, IMDS or App Service identity exchange was seen. Clears when one is seen.',
+      'Across the traffic: at least one track or live-metrics request without Authorization answered 401/403 (any such request with --expect-entra), while no token-endpoint, IMDS or App Service identity exchange was seen, nor a tunnel to an Entra login host or a managed-identity address (a host left out of the scope). Clears when one is seen.',
     fix: [
       "Turn on the identity library's logging in the app and look for the token request and its error (it may be failing before the network).",
       'Make the identity client use the same proxy as the telemetry: most Azure Identity libraries read HTTPS_PROXY; the Java agent uses its own `proxy` setting for both.',

@@ -42,6 +42,13 @@ export const IDENTITY_KINDS: readonly string[] = [
   'appservice-msi-token',
 ];
 
+const IDENTITY_HOSTS = new Set([...CLOUDS.flatMap((c) => c.loginHosts), '169.254.169.254', '169.254.129.8']);
+
+/** An Entra login host or a managed-identity endpoint: a tunnel there is the identity client's traffic. */
+export function isIdentityHost(host: string): boolean {
+  return IDENTITY_HOSTS.has(host.toLowerCase().replace(/\.$/, ''));
+}
+
 /** The cloud an audience names, when it is one of the clouds' Azure Monitor audiences. */
 export function cloudOfAudience(aud: string | undefined): CloudName | undefined {
   if (!aud) return undefined;

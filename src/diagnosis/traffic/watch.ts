@@ -3,7 +3,7 @@ import type { ExchangeLogLine } from '../../model/log-line';
 import type { TrafficLogLine } from '../../model/traffic-line';
 import { catalogEntry } from '../catalog';
 import { guidanceFor } from '../guidance';
-import { observe } from './observation';
+import { isIdentityHost, observe } from './observation';
 import { type TrafficCause, TRAFFIC_RULES } from './rules';
 import {
   DEFAULT_TRAFFIC_CONFIG,
@@ -42,9 +42,13 @@ export class TrafficWatch {
     return this.evaluate(now);
   }
 
-  /** A connection that carried no analysed exchange (a tunnel). */
-  connection(at: number): TrafficLogLine[] {
+  /**
+   * A connection that carried no analysed exchange (a tunnel). A tunnel to a login or
+   * managed-identity host (one left out of the scope) is a token request through the proxy too.
+   */
+  connection(at: number, host?: string): TrafficLogLine[] {
     recordConnection(this.summary, at);
+    if (host !== undefined && isIdentityHost(host)) this.summary.identitySeenAt ??= at;
     return this.evaluate(at);
   }
 

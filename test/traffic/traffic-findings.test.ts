@@ -281,3 +281,31 @@ describe('findings across exchanges: tunnels', () => {
     expect(cleared(lines)).toEqual(['TOKEN_REQUEST_NOT_SEEN']);
   });
 });
+
+describe('findings across exchanges: RETRY_STORM counts within 10 minutes', () => {
+  const same = (ms: number, status: number) => ({
+    ...track(ms, { seq: 9, status }),
+    request: track(NOW, { seq: 9 }).request,
+  });
+
+  it('one body sent three times 8 minutes apart (16 minutes in all) is no storm', () => {
+    const ex = [0, 480_000, 960_000].map((t) => same(NOW + 1000 + t, 503));
+    const { lines } = replay(ex, NOW + 970_000);
+    expect(fired(lines)).toEqual([]);
+  });
+
+  it('three 429s from one host 8 minutes apart are no storm', () => {
+    const ex = [0, 480_000, 960_000].map((t) => ({
+      ...track(NOW + 1000 + t),
+      response: response(429, { headers: { 'retry-after': '480' } }),
+    }));
+    const { lines } = replay(ex, NOW + 970_000);
+    expect(fired(lines)).toEqual([]);
+  });
+
+  it('a fourth send within 10 minutes of the two before it makes the storm', () => {
+    const ex = [0, 480_000, 960_000, 1_000_000].map((t) => same(NOW + 1000 + t, 503));
+    const { lines } = replay(ex, NOW + 1_010_000);
+    expect(fired(lines)).toEqual(['RETRY_STORM']);
+  });
+});

@@ -26,6 +26,10 @@ export interface TrafficRule {
 const iso = isoFromMs;
 const recent = (at: number | undefined, now: number, config: TrafficConfig) =>
   at !== undefined && now - at <= config.windowMs;
+/** The latest stormCount times (kept by the summary) fall within one window. */
+const stormWithin = (times: readonly number[], config: TrafficConfig) =>
+  times.length >= config.stormCount &&
+  times[times.length - 1]! - times[times.length - config.stormCount]! <= config.windowMs;
 
 export const tokenRequestNotSeen: TrafficRule = {
   id: 'TOKEN_REQUEST_NOT_SEEN',
@@ -195,7 +199,7 @@ export const retryStorm: TrafficRule = {
     const seenHosts = new Set<string>();
     for (const [hash, b] of s.batches) {
       const accepted = b.lastStatus !== undefined && b.lastStatus >= 200 && b.lastStatus < 300;
-      if (b.count < config.stormCount || accepted || !recent(b.last, now, config) || seenHosts.has(b.host))
+      if (!stormWithin(b.times, config) || accepted || !recent(b.last, now, config) || seenHosts.has(b.host))
         continue;
       seenHosts.add(b.host);
       causes.push({
@@ -212,7 +216,7 @@ export const retryStorm: TrafficRule = {
       });
     }
     for (const [host, t] of s.throttled) {
-      if (t.streak < config.stormCount || !recent(t.last, now, config)) continue;
+      if (!stormWithin(t.times, config) || !recent(t.last, now, config)) continue;
       causes.push({
         key: `throttled:${host}`,
         id: 'RETRY_STORM',

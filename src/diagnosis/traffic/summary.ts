@@ -46,6 +46,15 @@ interface BatchSends {
   first: number;
   last: number;
   lastStatus?: number;
+  /** The latest sends (at most stormCount): a storm is that many within the window. */
+  times: number[];
+}
+
+/** Appends a time, keeping the latest `max`. */
+function pushTime(times: number[], at: number, max: number): number[] {
+  times.push(at);
+  if (times.length > max) times.splice(0, times.length - max);
+  return times;
 }
 
 /**
@@ -91,7 +100,7 @@ export interface TrafficSummary {
   currentUse: Map<string, { fingerprint: string; at: number }>;
   batches: Map<string, BatchSends>;
   /** Consecutive 429/439 answers per host. */
-  throttled: Map<string, { streak: number; last: number; status: number }>;
+  throttled: Map<string, { streak: number; last: number; status: number; times: number[] }>;
 }
 
 export function emptySummary(startedAt: number): TrafficSummary {
@@ -172,8 +181,15 @@ export function record(summary: TrafficSummary, o: Observation, config: TrafficC
     summary.lastTrack = { at: o.at, ok: accepted };
     if (accepted) summary.lastTrackOkAt = o.at;
     if (o.bodyHash) {
-      const sends = summary.batches.get(o.bodyHash) ?? { host: o.host, count: 0, first: o.at, last: o.at };
+      const sends = summary.batches.get(o.bodyHash) ?? {
+        host: o.host,
+        count: 0,
+        first: o.at,
+        last: o.at,
+        times: [],
+      };
       sends.count += 1;
+      pushTime(sends.times, o.at, config.stormCount);
       sends.last = o.at;
       sends.lastStatus = o.status;
       bounded(summary.batches, o.bodyHash, sends, MAX_BATCHES);
@@ -192,8 +208,14 @@ export function record(summary: TrafficSummary, o: Observation, config: TrafficC
   }
 
   if (o.status === 429 || o.status === 439) {
-    const t = summary.throttled.get(o.host) ?? { streak: 0, last: o.at, status: o.status };
-    bounded(summary.throttled, o.host, { streak: t.streak + 1, last: o.at, status: o.status }, MAX_HOSTS);
+    const t = summary.throttled.get(o.host) ?? { streak: 0, last: o.at, status: o.status, times: [] };
+    const times = pushTime(t.times, o.at, config.stormCount);
+    bounded(
+      summary.throttled,
+      o.host,
+      { streak: t.streak + 1, last: o.at, status: o.status, times },
+      MAX_HOSTS,
+    );
   } else if (o.status !== undefined && summary.throttled.has(o.host)) {
     summary.throttled.delete(o.host);
   }

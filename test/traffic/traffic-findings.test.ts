@@ -309,3 +309,22 @@ describe('findings across exchanges: RETRY_STORM counts within 10 minutes', () =
     expect(fired(lines)).toEqual(['RETRY_STORM']);
   });
 });
+
+describe('findings across exchanges: Live Metrics redirected', () => {
+  it('LIVE_METRICS_ONLY_FAILING fires once when the failing pings move to the host a redirect named', () => {
+    const redirected = (ms: number) => {
+      const e = at(ms, livePing(401));
+      const host = 'westus2.livediagnostics.monitor.azure.com';
+      return { ...e, request: { ...e.request, host, url: e.request.url.replace(e.request.host, host) } };
+    };
+    const ex = [
+      track(NOW + 1000),
+      at(NOW + 2000, livePing(401)),
+      redirected(NOW + 3000),
+      redirected(NOW + 4000),
+    ];
+    const { lines } = replay(ex, NOW + 6000);
+    expect(fired(lines)).toEqual(['LIVE_METRICS_ONLY_FAILING']);
+    expect(cleared(lines)).toEqual([]);
+  });
+});

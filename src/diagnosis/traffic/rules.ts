@@ -87,7 +87,8 @@ export const liveMetricsOnlyFailing: TrafficRule = {
     if (!recent(live.lastFailAt, now, config) || !recent(s.lastTrackOkAt, now, config)) return [];
     return [
       {
-        key: `live-only:${live.host ?? ''}`,
+        // One cause whatever the host: a redirect (x-ms-qps-service-endpoint-redirect-v2) moves it.
+        key: 'live-only',
         id: 'LIVE_METRICS_ONLY_FAILING',
         title: `Live Metrics failed ${live.failuresSinceOk} time(s) (${live.lastFailStatus ?? 'no answer'}) while telemetry is accepted`,
         evidence: {

@@ -328,3 +328,19 @@ describe('findings across exchanges: Live Metrics redirected', () => {
     expect(cleared(lines)).toEqual([]);
   });
 });
+
+describe('findings across exchanges: the proxy stopping', () => {
+  it('a live-metrics request cut short by the shutdown does not make LIVE_METRICS_ONLY_FAILING', () => {
+    const watch = new TrafficWatch(NOW);
+    const ok = track(NOW + 1000);
+    expect(watch.exchange({ exchange: ok, analysis: analyzeExchange(ok) }, NOW + 1000)).toEqual([]);
+    const ping = at(NOW + 2000, livePing(200));
+    const { response: _answered, ...unanswered } = ping;
+    const cut = { ...unanswered, error: { kind: 'UPSTREAM_RESET' as const, message: 'socket hang up' } };
+    const lines = watch.exchange(
+      { exchange: cut, analysis: analyzeExchange(cut), interruptedByShutdown: true },
+      NOW + 2500,
+    );
+    expect(lines).toEqual([]);
+  });
+});

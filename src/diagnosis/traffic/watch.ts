@@ -37,7 +37,12 @@ export class TrafficWatch {
   }
 
   /** One exchange, as it reached the log. */
-  exchange(line: Pick<ExchangeLogLine, 'exchange' | 'analysis'>, now: number): TrafficLogLine[] {
+  exchange(
+    line: Pick<ExchangeLogLine, 'exchange' | 'analysis' | 'interruptedByShutdown'>,
+    now: number,
+  ): TrafficLogLine[] {
+    // Cut short by our own shutdown: its failure says nothing about the app or the service.
+    if (line.interruptedByShutdown) return this.evaluate(now);
     record(this.summary, observe(line.exchange, line.analysis), this.config);
     return this.evaluate(now);
   }

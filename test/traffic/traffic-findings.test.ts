@@ -344,3 +344,13 @@ describe('findings across exchanges: the proxy stopping', () => {
     expect(lines).toEqual([]);
   });
 });
+
+describe('findings across exchanges: --expect-entra', () => {
+  it('TOKEN_REQUEST_NOT_SEEN does not call accepted requests without a token "refused"', () => {
+    const { lines } = replay([track(NOW + 1000, { noToken: true })], NOW + 2000, { expectEntra: true });
+    expect(fired(lines)).toEqual(['TOKEN_REQUEST_NOT_SEEN']);
+    expect(lines[0]!.findings[0]!.title).not.toContain('refused');
+    expect(lines[0]!.findings[0]!.title).toContain('--expect-entra');
+    expect(lines[0]!.findings[0]!.title).toContain('last answer 200');
+  });
+});

@@ -31,6 +31,12 @@ const stormWithin = (times: readonly number[], config: TrafficConfig) =>
   times.length >= config.stormCount &&
   times[times.length - 1]! - times[times.length - config.stormCount]! <= config.windowMs;
 
+/** With --expect-entra an accepted request without a token counts too: do not call it refused. */
+const refusedOrSent = (status: number | undefined) =>
+  status === 401 || status === 403
+    ? `refused (last ${status})`
+    : `sent while --expect-entra says one is needed (last answer ${status ?? 'none'})`;
+
 export const tokenRequestNotSeen: TrafficRule = {
   id: 'TOKEN_REQUEST_NOT_SEEN',
   active(s) {
@@ -40,7 +46,7 @@ export const tokenRequestNotSeen: TrafficRule = {
         key: 'token-request-not-seen',
         id: 'TOKEN_REQUEST_NOT_SEEN',
         runtime: s.refused.runtime,
-        title: `${s.refused.count} telemetry request(s) without a token refused (last ${s.refused.status ?? 'before an answer'}), and no token request went through the proxy`,
+        title: `${s.refused.count} telemetry request(s) without a token ${refusedOrSent(s.refused.status)}, and no token request went through the proxy`,
         evidence: {
           requestsWithoutToken: s.refused.count,
           lastStatus: s.refused.status ?? null,

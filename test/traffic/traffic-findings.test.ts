@@ -354,3 +354,15 @@ describe('findings across exchanges: --expect-entra', () => {
     expect(lines[0]!.findings[0]!.title).toContain('last answer 200');
   });
 });
+
+describe('findings across exchanges: NO_TELEMETRY cleared by a request that got no answer', () => {
+  it('does not say telemetry reached the ingestion endpoint when the upstream never answered', () => {
+    const sent = track(NOW + 90_000);
+    const { response: _answered, ...unanswered } = sent;
+    const failed = { ...unanswered, error: { kind: 'UPSTREAM_REFUSED' as const, message: 'ECONNREFUSED' } };
+    const { lines } = replay([failed], NOW + 95_000, { connectionStringGiven: true, quietAfterSeconds: 60 });
+    expect(cleared(lines)).toEqual(['NO_TELEMETRY']);
+    expect(lines[1]!.msg).not.toContain('telemetry reached the ingestion endpoint');
+    expect(lines[1]!.msg).toContain('got no answer');
+  });
+});

@@ -82,7 +82,11 @@ export const noTelemetry: TrafficRule = {
       },
     ];
   },
-  clearedBecause: (s) => `telemetry reached the ingestion endpoint at ${iso(s.firstTrackAt)}`,
+  // A track request that got no answer came through the proxy, but never reached the service.
+  clearedBecause: (s) =>
+    s.firstTrackAnswered === false
+      ? `a track request came through the proxy at ${iso(s.firstTrackAt)}, but got no answer from the ingestion endpoint (see its own line)`
+      : `telemetry reached the ingestion endpoint at ${iso(s.firstTrackAt)}`,
 };
 
 export const liveMetricsOnlyFailing: TrafficRule = {

@@ -76,6 +76,8 @@ export interface TrafficSummary {
     runtime?: Runtime;
   };
   firstTrackAt?: number;
+  /** The first track request got an answer (not refused, reset or timed out on the way). */
+  firstTrackAnswered?: boolean;
   lastTrack?: { at: number; ok: boolean };
   lastTrackOkAt?: number;
   live: {
@@ -176,7 +178,10 @@ export function record(summary: TrafficSummary, o: Observation, config: TrafficC
   }
 
   if (TRACK_KINDS_OF_APP.includes(o.kind)) {
-    summary.firstTrackAt ??= o.at;
+    if (summary.firstTrackAt === undefined) {
+      summary.firstTrackAt = o.at;
+      summary.firstTrackAnswered = o.status !== undefined;
+    }
     const accepted = ok(o.status);
     summary.lastTrack = { at: o.at, ok: accepted };
     if (accepted) summary.lastTrackOkAt = o.at;

@@ -13,6 +13,7 @@ import {
   livePing,
   NOW,
   NOW_S,
+  OTHER_IKEY,
   response,
   STATSBEAT_IKEY,
   trackBody,
@@ -364,5 +365,19 @@ describe('findings across exchanges: NO_TELEMETRY cleared by a request that got 
     expect(cleared(lines)).toEqual(['NO_TELEMETRY']);
     expect(lines[1]!.msg).not.toContain('telemetry reached the ingestion endpoint');
     expect(lines[1]!.msg).toContain('got no answer');
+  });
+});
+
+describe('findings across exchanges: two apps on one regional host', () => {
+  it("RETRY_STORM sees one app's 439 streak though another app's batches to the same host are accepted in between", () => {
+    const ex = [];
+    for (let i = 1; i <= 8; i += 1) {
+      ex.push({ ...track(NOW + i * 2000), response: response(439) });
+      ex.push(track(NOW + i * 2000 + 1000, { iKey: OTHER_IKEY }));
+    }
+    const { lines } = replay(ex, NOW + 20_000);
+    expect(fired(lines)).toEqual(['RETRY_STORM']);
+    expect(lines[0]!.findings[0]!.evidence.iKey).toMatch(/^11111111-/);
+    expect(lines[0]!.findings[0]!.evidence.iKey).not.toContain('2222-3333');
   });
 });

@@ -56,9 +56,15 @@ export function tokenOk(ms: number): Exchange {
 /** A track batch with a distinct body (its own time and id), sent with this token and answered. */
 export function track(
   ms: number,
-  o: { claims?: Record<string, unknown>; status?: number; seq?: number; noToken?: boolean } = {},
+  o: {
+    claims?: Record<string, unknown>;
+    status?: number;
+    seq?: number;
+    noToken?: boolean;
+    iKey?: string;
+  } = {},
 ): Exchange {
-  const env = envelope();
+  const env = envelope(o.iKey ? { iKey: o.iKey } : {});
   const seq = o.seq ?? ms;
   (env as { time: string }).time = new Date(ms).toISOString();
   ((env.data as Record<string, any>).baseData as Record<string, unknown>).id = `r${seq}`;

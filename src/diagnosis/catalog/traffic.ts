@@ -128,7 +128,7 @@ export const TRAFFIC_ENTRIES: CatalogEntry[] = [
       'One telemetry batch (same body) is posted many times, or the service answers 429/439 several times in a row.',
     why: 'SDKs keep failed batches and retry them; when the cause is permanent (a missing role, a wrong token) every retry fails the same way and adds load. Repeated 429 or 439 answers mean the resource is throttled or over its daily cap, and retrying sooner makes it worse.',
     detection:
-      'A request body seen at least 3 times within 10 minutes without being accepted, or at least 3 consecutive 429/439 answers from one host within 10 minutes. Clears when that batch is accepted or the host answers something else.',
+      'A request body seen at least 3 times within 10 minutes without being accepted, or at least 3 consecutive 429/439 answers from one host to one iKey within 10 minutes. Clears when that batch is accepted or the host answers something else.',
     fix: [
       'Fix the cause shown by the per-exchange findings of those requests (the retries will then succeed or expire).',
       'For 429/439: lower the volume (sampling), raise or remove the daily cap, and respect Retry-After; do not restart the app in a loop, it resends its backlog.',

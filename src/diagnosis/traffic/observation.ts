@@ -26,6 +26,8 @@ export interface Observation {
     identity?: string;
   };
   hostCloud?: CloudName;
+  /** The masked iKey of a track request's envelopes (the first), to tell apps on one host apart. */
+  iKey?: string;
   /** SHA-256 (12 hex) of the captured request body, for telemetry requests whose body was kept. */
   bodyHash?: string;
   /** The sender's runtime, when the analysis knows it (for runtime-specific fix steps). */
@@ -104,6 +106,8 @@ export function observe(exchange: Exchange, analysis: Analysis | undefined): Obs
     hasAuthorization: auth !== undefined,
     hostCloud: cloudOfHost(request.host)?.name,
   };
+  const iKey = analysis?.envelopes?.iKeys?.[0];
+  if (typeof iKey === 'string') observation.iKey = iKey;
   if (typeof analysis?.runtime === 'string') observation.runtime = analysis.runtime as Runtime;
   if (auth) {
     // Only a frozen summary (the proxy's cached one) can be remembered: a draft may still change.

@@ -226,13 +226,16 @@ export const retryStorm: TrafficRule = {
         },
       });
     }
-    for (const [host, t] of s.throttled) {
+    for (const t of s.throttled.values()) {
       if (!stormWithin(t.times, config) || !recent(t.last, now, config)) continue;
+      const evidence: Record<string, EvidenceValue> = { host: t.host };
+      if (t.iKey) evidence.iKey = t.iKey;
       causes.push({
-        key: `throttled:${host}`,
+        // One cause per host (as in the log's `traffic.cause`), whichever app's streak it is.
+        key: `throttled:${t.host}`,
         id: 'RETRY_STORM',
-        title: `${host} answered ${t.status} ${t.streak} times in a row: throttled, and the client keeps retrying`,
-        evidence: { host, consecutiveThrottled: t.streak, lastStatus: t.status, last: iso(t.last) },
+        title: `${t.host}${t.iKey ? ` (iKey ${t.iKey})` : ''} answered ${t.status} ${t.streak} times in a row: throttled, and the client keeps retrying`,
+        evidence: { ...evidence, consecutiveThrottled: t.streak, lastStatus: t.status, last: iso(t.last) },
       });
     }
     return causes;

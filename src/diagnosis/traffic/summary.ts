@@ -101,8 +101,14 @@ export interface TrafficSummary {
   /** Per identity ('' when the token names none), the latest use of a token that had not expired. */
   currentUse: Map<string, { fingerprint: string; at: number }>;
   batches: Map<string, BatchSends>;
-  /** Consecutive 429/439 answers per host. */
-  throttled: Map<string, { streak: number; last: number; status: number; times: number[] }>;
+  /**
+   * Consecutive 429/439 answers per host and iKey: another app's accepted batches on the same
+   * regional host do not break one app's streak.
+   */
+  throttled: Map<
+    string,
+    { host: string; iKey?: string; streak: number; last: number; status: number; times: number[] }
+  >;
 }
 
 export function emptySummary(startedAt: number): TrafficSummary {
@@ -212,16 +218,20 @@ export function record(summary: TrafficSummary, o: Observation, config: TrafficC
     }
   }
 
+  const throttleKey = o.iKey ? `${o.host} ${o.iKey}` : o.host;
   if (o.status === 429 || o.status === 439) {
-    const t = summary.throttled.get(o.host) ?? { streak: 0, last: o.at, status: o.status, times: [] };
-    const times = pushTime(t.times, o.at, config.stormCount);
-    bounded(
-      summary.throttled,
-      o.host,
-      { streak: t.streak + 1, last: o.at, status: o.status, times },
-      MAX_HOSTS,
-    );
-  } else if (o.status !== undefined && summary.throttled.has(o.host)) {
-    summary.throttled.delete(o.host);
+    const t = summary.throttled.get(throttleKey);
+    const times = pushTime(t?.times ?? [], o.at, config.stormCount);
+    const next = {
+      host: o.host,
+      iKey: o.iKey,
+      streak: (t?.streak ?? 0) + 1,
+      last: o.at,
+      status: o.status,
+      times,
+    };
+    bounded(summary.throttled, throttleKey, next, MAX_HOSTS);
+  } else if (o.status !== undefined && summary.throttled.has(throttleKey)) {
+    summary.throttled.delete(throttleKey);
   }
 }

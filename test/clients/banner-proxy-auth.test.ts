@@ -2,36 +2,23 @@
  * The start banner's `env` is what an app is told to use. With --proxy-auth the proxy answers 407
  * to any CONNECT without credentials, so the printed proxy URL must say where they go.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { run } from '../certs/java';
 import { shellWords } from '../cli-ca/run-cli';
-import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
-import { tempDir } from '../helpers/tmp';
-import { startUpstream, type TestUpstream } from '../helpers/upstream';
+import type { TestProxy } from '../helpers/proxy-harness';
+import { type ProxiedUpstream, startProxiedUpstream } from '../helpers/proxied-upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 const CREDENTIALS = 'ops:p@ss';
 
 describe('start --proxy-auth: the banner env, with the credentials filled in, works', () => {
-  const tmp = tempDir('aiproxy-banner-auth-');
-  let upstream: TestUpstream;
+  let setup: ProxiedUpstream;
   let proxy: TestProxy;
-
   beforeAll(async () => {
-    upstream = await startUpstream([HOST]);
-    const upstreamCa = path.join(tmp.dir, 'upstream-ca.pem');
-    writeFileSync(upstreamCa, upstream.caPem);
-    proxy = await startTestProxy({
-      resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`],
-      upstreamCa: [upstreamCa],
-      proxyAuth: CREDENTIALS,
-    });
+    setup = await startProxiedUpstream(HOST, { proxyAuth: CREDENTIALS });
+    proxy = setup.proxy;
   }, 60_000);
   afterAll(async () => {
-    await proxy?.close();
-    await upstream?.close();
-    tmp.cleanup();
+    await setup?.close();
   });
 
   it('shows <user>:<password> in the proxy URL, says so in a warning, and never prints the password', async () => {

@@ -3,14 +3,11 @@
  * must look like a client that trusted the handshake, not like one that refused the proxy's CA:
  * the demo's "check, with the right secret" scenario is documented as raising no finding.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import tls from 'node:tls';
 import { tlsStep } from '../../src/check/network-steps';
 import { openConnection, parseVia } from '../../src/check/tunnel';
-import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
-import { tempDir } from '../helpers/tmp';
-import { startUpstream, type TestUpstream } from '../helpers/upstream';
+import type { TestProxy } from '../helpers/proxy-harness';
+import { type ProxiedUpstream, startProxiedUpstream } from '../helpers/proxied-upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 
@@ -33,23 +30,14 @@ async function postThrough(proxy: TestProxy): Promise<string> {
 }
 
 describe('check --via: the TLS step through the proxy', () => {
-  const tmp = tempDir('aiproxy-check-tls-');
-  let upstream: TestUpstream;
+  let setup: ProxiedUpstream;
   let proxy: TestProxy;
-
   beforeAll(async () => {
-    upstream = await startUpstream([HOST]);
-    const upstreamCa = path.join(tmp.dir, 'upstream-ca.pem');
-    writeFileSync(upstreamCa, upstream.caPem);
-    proxy = await startTestProxy({
-      resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`],
-      upstreamCa: [upstreamCa],
-    });
+    setup = await startProxiedUpstream(HOST);
+    proxy = setup.proxy;
   }, 60_000);
   afterAll(async () => {
-    await proxy?.close();
-    await upstream?.close();
-    tmp.cleanup();
+    await setup?.close();
   });
 
   it('completes the handshake on the proxy side too, so the proxy logs no "client does not trust the proxy CA"', async () => {

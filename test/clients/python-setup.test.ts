@@ -5,9 +5,9 @@ import path from 'node:path';
 import { run } from '../certs/java';
 import { cli } from '../cli-ca/run-cli';
 import { TRUST_PROXY_CA } from '../../src/diagnosis/catalog/runtime-steps';
-import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
+import type { TestProxy } from '../helpers/proxy-harness';
+import { type ProxiedUpstream, startProxiedUpstream } from '../helpers/proxied-upstream';
 import { tempDir } from '../helpers/tmp';
-import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
 const HOST = 'westus-0.in.applicationinsights.azure.com';
 
@@ -42,21 +42,14 @@ if (!hasPython) console.warn('skipped: python3 with the requests package is not 
 
 maybe('ca setup python, pasted as printed, with python requests', () => {
   const tmp = tempDir('aiproxy-python-');
-  let upstream: TestUpstream;
+  let setup: ProxiedUpstream;
   let proxy: TestProxy;
-
   beforeAll(async () => {
-    upstream = await startUpstream([HOST]);
-    const upstreamCa = path.join(tmp.dir, 'upstream-ca.pem');
-    writeFileSync(upstreamCa, upstream.caPem);
-    proxy = await startTestProxy({
-      resolve: [`${HOST}:443=127.0.0.1:${upstream.port}`],
-      upstreamCa: [upstreamCa],
-    });
+    setup = await startProxiedUpstream(HOST);
+    proxy = setup.proxy;
   }, 60_000);
   afterAll(async () => {
-    await proxy?.close();
-    await upstream?.close();
+    await setup?.close();
     tmp.cleanup();
   });
 

@@ -1,10 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { ProxyMetrics } from '../../src/metrics/proxy-metrics';
 import { httpsViaProxy, plainViaProxy } from '../helpers/proxy-client';
-import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
-import { tempDir } from '../helpers/tmp';
-import { startUpstream, type TestUpstream } from '../helpers/upstream';
+import type { TestProxy } from '../helpers/proxy-harness';
+import { type ProxiedUpstream, startProxiedUpstream } from '../helpers/proxied-upstream';
 
 /**
  * The README's metrics table said aiproxy_exchanges_total counts intercepted exchanges; with
@@ -15,29 +12,20 @@ import { startUpstream, type TestUpstream } from '../helpers/upstream';
 const INGEST = 'westus-0.in.applicationinsights.azure.com';
 
 describe('/metrics with --analysis false (relay only)', () => {
-  let upstream: TestUpstream;
+  let setup: ProxiedUpstream;
   let proxy: TestProxy;
-  const tmp = tempDir();
 
   beforeAll(async () => {
-    upstream = await startUpstream([INGEST]);
-    const caFile = path.join(tmp.dir, 'upstream-ca.pem');
-    writeFileSync(caFile, upstream.caPem);
     const metrics = new ProxyMetrics();
-    proxy = await startTestProxy({
-      resolve: [`${INGEST}:443=127.0.0.1:${upstream.port}`],
-      upstreamCa: [caFile],
+    setup = await startProxiedUpstream(INGEST, {
       analysis: false,
       sinks: [metrics.sink],
       localRoutes: [metrics.route],
     });
+    proxy = setup.proxy;
     metrics.bind({ pipeline: proxy.running.pipeline, caCertPath: proxy.running.caCertPath });
   });
-  afterAll(async () => {
-    await proxy?.close();
-    await upstream?.close();
-    tmp.cleanup();
-  });
+  afterAll(() => setup?.close());
 
   it('relays, but only the gauges have samples: no exchange, finding, byte or latency series', async () => {
     for (let i = 0; i < 2; i++) {
@@ -52,7 +40,7 @@ describe('/metrics with --analysis false (relay only)', () => {
       });
       expect(res.status).toBeGreaterThan(0);
     }
-    expect(upstream.seen.length).toBe(2);
+    expect(setup.upstream.seen.length).toBe(2);
     const health = JSON.parse((await plainViaProxy(proxy.port, '/healthz')).body.toString());
     expect(health.exchanges).toBe(2);
     const samples = (await plainViaProxy(proxy.port, '/metrics')).body

@@ -26,7 +26,8 @@ export function connectThroughProxy(proxyUrl: URL, target: HostPort, timeoutMs: 
         const err = Object.assign(
           new Error(
             // The reason phrase is the peer's text: shown escaped (it ends up in a 502 body and the log).
-            `upstream proxy answered CONNECT with ${res.statusCode} ${printable(res.statusMessage ?? '')}`.trim(),
+            `upstream proxy answered CONNECT with ${res.statusCode} ${printable(res.statusMessage ?? '')}`.trim() +
+              (res.statusCode === 407 ? authHint(proxyUrl) : ''),
           ),
           { code: 'UPSTREAM_PROXY_REFUSED' },
         );
@@ -50,4 +51,11 @@ export function connectThroughProxy(proxyUrl: URL, target: HostPort, timeoutMs: 
     );
     req.end();
   });
+}
+
+/** A 407 is about our --upstream-proxy credentials: say which case it is (never the credentials). */
+function authHint(proxyUrl: URL): string {
+  return proxyUrl.username
+    ? ': it refused the user and password in --upstream-proxy (check them; percent-encode @ : % / in them)'
+    : ': it wants credentials, and --upstream-proxy has none (http://USER:PASS@host:port)';
 }

@@ -19,6 +19,7 @@ import {
 import { DEFAULT_PIPELINE_LIMITS, ExchangePipeline, type Analyzer } from '../proxy/exchange-pipeline';
 import type { LocalRoute } from '../proxy/local-endpoints';
 import { ProxyServer } from '../proxy/proxy-server';
+import { formatHostPort } from '../proxy/connect-target';
 import { ScopeMatcher } from '../proxy/scope';
 import { type ExchangeSink, type LogBodies, logSink } from '../sinks/exchange-sink';
 import type { LogGuidance } from '../diagnosis/guidance-ref';
@@ -278,7 +279,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
   const banner = bannerFor(address, options);
   logger.info(
     {
-      listening: `${address.host}:${address.port}`,
+      listening: formatHostPort(address),
       ca: {
         path: ca.certPath,
         fingerprint256: ca.fingerprint256,
@@ -295,7 +296,7 @@ export async function runProxy(options: RunProxyOptions): Promise<RunningProxy> 
       })),
       ...banner.settings,
     },
-    `appinsights-auth-proxy listening on ${address.host}:${address.port}; CA ${created ? 'created' : 'loaded'} at ${ca.certPath}`,
+    `appinsights-auth-proxy listening on ${formatHostPort(address)}; CA ${created ? 'created' : 'loaded'} at ${ca.certPath}`,
   );
   if (banner.hint) logger.warn(banner.hint);
   page?.announce(address, logger);

@@ -57,6 +57,13 @@ describe('appinsights-auth-proxy ca path | show | export | init', () => {
     expect(r.stdout).toContain('(not yet written: "appinsights-auth-proxy ca truststore")');
   });
 
+  it('ca export --out a directory: exit 2 naming the flag, not a Node EISDIR', async () => {
+    const r = await cli(['ca', 'export', '--ca-dir', caDir, '--out', tmp.dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--out ${tmp.dir} is a directory: name the file to write`);
+    expect(r.stderr).not.toContain('EISDIR');
+  });
+
   it('ca export writes PEM, DER and a keytool-readable PKCS12 of the same certificate, never the key', async () => {
     const expected = new X509Certificate(readFileSync(path.join(caDir, 'ca.pem'))).fingerprint256;
     for (const format of ['pem', 'der', 'p12']) {

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import {
@@ -152,6 +152,8 @@ const showCommand: CommandModule<object, any> = {
 
 /** An export never overwrites the CA itself (its key above all: the CA could not be recovered). */
 function notTheCaFiles(ca: CertificateAuthority, out: string): string {
+  // A directory gave Node's "EISDIR: illegal operation on a directory" and exit 1.
+  if (isDirectory(out)) throw new UsageError(`--out ${out} is a directory: name the file to write`);
   for (const name of [CA_CERT_FILE, CA_KEY_FILE, CA_SIGNER_FILE]) {
     const own = path.join(ca.dir, name);
     if (path.resolve(out) === path.resolve(own) || sameFile(out, own))
@@ -332,3 +334,11 @@ export const caCommand: CommandModule = {
       .demandCommand(1),
   handler: () => undefined,
 };
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -133,8 +133,7 @@ describe('proxy credentials: scheme in any case, and kept out of ps', () => {
         env,
       );
       try {
-        const line = await cli.waitForLine((l) => typeof l.listening === 'string', 30_000);
-        const port = Number(String(line.listening).split(':').pop());
+        const port = await cli.listeningPort();
         await expect(connectTunnel(port, `${HOST}:443`)).rejects.toThrow(/407/);
         await expect(connectTunnel(port, `${HOST}:443`, WRONG)).rejects.toThrow(/407/);
         const ok = await connectTunnel(port, `${HOST}:443`, CREDENTIALS);

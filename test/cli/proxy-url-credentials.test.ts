@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { connectAnswer } from '../helpers/proxy-client';
 import { CLI, runCli } from '../helpers/cli-process';
 import { tempDir } from '../helpers/tmp';
 
@@ -56,16 +57,8 @@ describe('percent-encoded proxy credentials', () => {
       `http://us%40er:p%3A%25%C3%A9ss@127.0.0.1:${upstreamPort}`,
     ]);
     try {
-      const listening = await cli.waitForLine((l) => typeof l.listening === 'string', 15_000);
-      const port = Number(String(listening.listening).split(':').pop());
-      const answer = await new Promise<string>((resolve) => {
-        const s = net.connect(port, '127.0.0.1');
-        let got = '';
-        s.on('data', (c: Buffer) => (got += c.toString('latin1')));
-        s.on('close', () => resolve(got));
-        s.setTimeout(10_000, () => s.destroy());
-        s.write('CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n');
-      });
+      const port = await cli.listeningPort(15_000);
+      const answer = await connectAnswer(port, 'example.test:443');
       expect(answer).toMatch(/^HTTP\/1\.1 502 /);
       expect(answer).toContain('upstream proxy answered CONNECT with 403');
       expect(seen).toHaveLength(1);

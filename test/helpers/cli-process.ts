@@ -12,6 +12,8 @@ export interface CliProcess {
   lines(): any[];
   /** Resolves with the first stdout line matching, or rejects after the timeout. */
   waitForLine(match: (line: any) => boolean, timeoutMs?: number): Promise<any>;
+  /** Waits for `start`'s start line and returns the port it listens on (`--port 0`). */
+  listeningPort(timeoutMs?: number): Promise<number>;
   /** Peak resident set size of the process so far, in MB (VmHWM). */
   peakRssMb(): number;
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
@@ -48,6 +50,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, script = CLI
       throw new Error(
         `no matching line; exit=${child.exitCode} stdout=${out.slice(-2000)} stderr=${err.slice(-2000)}`,
       );
+    },
+    async listeningPort(timeoutMs = 30_000) {
+      const line = await this.waitForLine((l) => typeof l.listening === 'string', timeoutMs);
+      return Number(String(line.listening).split(':').pop());
     },
     peakRssMb() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');

@@ -10,6 +10,29 @@ export interface ProxiedResponse {
   peerCertificate?: tls.PeerCertificate;
 }
 
+/**
+ * Sends one raw CONNECT to the proxy and resolves with everything read until the connection
+ * closes (at most 10 s): the proxy's own answer, and, once tunnelled, what `after` brought back.
+ */
+export function connectAnswer(proxyPort: number, target: string, after = ''): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(proxyPort, '127.0.0.1');
+    let got = '';
+    let sent = false;
+    socket.on('data', (c: Buffer) => {
+      got += c.toString('latin1');
+      if (after && !sent && got.includes('200 Connection established\r\n\r\n')) {
+        sent = true;
+        socket.write(after);
+      }
+    });
+    socket.on('close', () => resolve(got));
+    socket.on('error', () => socket.destroy());
+    socket.setTimeout(10_000, () => socket.destroy());
+    socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
+  });
+}
+
 /** Opens a CONNECT tunnel through the proxy and returns the raw socket (after "200"). */
 export function connectTunnel(
   proxyPort: number,

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { parseConnectTarget } from '../../src/proxy/connect-target';
+import { connectAnswer } from '../helpers/proxy-client';
 import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 
 /**
@@ -9,26 +10,6 @@ import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
  * tunnel into the proxy itself, logged under the odd spelling. It is now read as the address it
  * is, as absolute-form URLs already were (real sockets).
  */
-
-/** Sends one CONNECT; resolves with everything read until close (after `after` once tunnelled). */
-function connect(port: number, target: string, after = ''): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let got = '';
-    let sent = false;
-    socket.on('data', (c: Buffer) => {
-      got += c.toString('latin1');
-      if (!sent && got.includes('200 Connection established\r\n\r\n')) {
-        sent = true;
-        socket.write(after);
-      }
-    });
-    socket.on('close', () => resolve(got));
-    socket.on('error', () => socket.destroy());
-    socket.setTimeout(10_000, () => socket.destroy());
-    socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
-  });
-}
 
 describe('CONNECT to a numeric IPv4 spelling', () => {
   it.each([
@@ -62,13 +43,13 @@ describe('CONNECT to a numeric IPv4 spelling', () => {
   });
 
   it.each(['2130706433', '127.1', '0x7f000001'])('%s:<proxy port> is the proxy itself: 508', async (host) => {
-    const answer = await connect(proxy.port, `${host}:${proxy.port}`, 'GET /healthz HTTP/1.1\r\n\r\n');
+    const answer = await connectAnswer(proxy.port, `${host}:${proxy.port}`, 'GET /healthz HTTP/1.1\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 508 Loop Detected/);
   });
 
   it('another port: tunnelled, logged as 127.0.0.1', async () => {
     const port = (echo.address() as net.AddressInfo).port;
-    const answer = await connect(proxy.port, `127.1:${port}`, 'hello');
+    const answer = await connectAnswer(proxy.port, `127.1:${port}`, 'hello');
     expect(answer).toBe('HTTP/1.1 200 Connection established\r\n\r\nECHO:hello');
     const deadline = Date.now() + 5000;
     let line: any;

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { connectAnswer } from '../helpers/proxy-client';
 import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 
 /**
@@ -30,14 +31,7 @@ describe('an --upstream-proxy that answers 407', () => {
   async function connectThrough(upstreamProxy: string): Promise<{ answer: string; proxy: TestProxy }> {
     const proxy = await startTestProxy({ upstreamProxy });
     proxies.push(proxy);
-    const answer = await new Promise<string>((resolve) => {
-      const s = net.connect(proxy.port, '127.0.0.1');
-      let got = '';
-      s.on('data', (c: Buffer) => (got += c.toString('latin1')));
-      s.on('close', () => resolve(got));
-      s.setTimeout(10_000, () => s.destroy());
-      s.write('CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n');
-    });
+    const answer = await connectAnswer(proxy.port, 'example.test:443');
     return { answer, proxy };
   }
 

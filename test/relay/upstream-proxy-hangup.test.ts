@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { httpsViaProxy } from '../helpers/proxy-client';
+import { connectAnswer, httpsViaProxy } from '../helpers/proxy-client';
 import { startTestProxy, type TestProxy } from '../helpers/proxy-harness';
 
 /**
@@ -32,14 +32,7 @@ describe('an --upstream-proxy that hangs up on CONNECT', () => {
   });
 
   it('out of scope (blind tunnel): the 502 names the upstream proxy', async () => {
-    const raw = await new Promise<string>((resolve) => {
-      const s = net.connect(proxy.port, '127.0.0.1');
-      let got = '';
-      s.on('data', (c: Buffer) => (got += c.toString('latin1')));
-      s.on('close', () => resolve(got));
-      s.setTimeout(10_000, () => s.destroy());
-      s.write('CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n');
-    });
+    const raw = await connectAnswer(proxy.port, 'example.test:443');
     expect(raw).toMatch(/^HTTP\/1\.1 502 /);
     expect(raw).toContain(
       `cannot reach example.test:443: upstream proxy 127.0.0.1:${hangupPort}: socket hang up`,

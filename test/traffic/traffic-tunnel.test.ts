@@ -58,11 +58,10 @@ describe('TOKEN_REQUEST_NOT_SEEN and a tunnelled token request', () => {
       '--resolve',
       `${LOGIN}:443=127.0.0.1:${loginPort}`,
     ]);
-    const startup = await cli.waitForLine((l) => l.listening);
-    const port = Number(String(startup.listening).split(':').pop());
+    const port = await cli.listeningPort();
     const agent = new ProxyAgent({
       uri: `http://127.0.0.1:${port}`,
-      requestTls: { ca: readFileSync(startup.ca.path, 'utf8') },
+      requestTls: { ca: readFileSync(path.join(tmp.dir, 'certs', 'ca.pem'), 'utf8') },
     });
     try {
       const res = await request(`https://${HOST}/v2.1/track`, {

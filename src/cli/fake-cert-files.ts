@@ -1,14 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFlagFile } from './flag-file';
 import { UsageError } from './usage-error';
-
-function read(file: string, flag: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${flag} ${file}: ${(err as Error).message}`);
-  }
-}
 
 /**
  * fake-ingestion's --cert and --key, checked before anything listens. A lone --cert or --key, a
@@ -21,8 +13,8 @@ export function readCertAndKey(certFile?: string, keyFile?: string): { cert?: st
   if (keyFile === undefined)
     throw new UsageError('--cert needs --key: the PEM private key of that certificate');
   if (certFile === undefined) throw new UsageError('--key needs --cert: the PEM certificate of that key');
-  const cert = read(certFile, '--cert');
-  const key = read(keyFile, '--key');
+  const cert = readFlagFile('--cert', certFile).toString('utf8');
+  const key = readFlagFile('--key', keyFile).toString('utf8');
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(cert);

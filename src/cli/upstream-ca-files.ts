@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFlagFile } from './flag-file';
 import { UsageError } from './usage-error';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -12,12 +12,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
  */
 export function readUpstreamCaFiles(files: readonly string[]): string[] {
   return files.map((file) => {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (err) {
-      throw new UsageError(`--upstream-ca ${file}: ${(err as Error).message}`);
-    }
+    const bytes = readFlagFile('--upstream-ca', file);
     const blocks = bytes.toString('latin1').match(PEM_CERTIFICATE);
     try {
       return (blocks ?? [bytes]).map((cert) => new X509Certificate(cert).toString()).join('');

@@ -187,13 +187,14 @@ function maskKnownIkeys(text: string, known: ReadonlySet<string>): string {
 
 /**
  * What every pattern above needs at least one of: `=` or `%3D` (PARAM), `"` (JSON fields), `@`
- * (URL_PASSWORD), `\\` (escapes), the words of BEARER, BASIC, JWT and HEADER_LINE, and 8 hex
+ * (URL_PASSWORD), `\\` (escapes), the words of BEARER, BASIC and JWT, a secret-looking name
+ * before a colon (HEADER_LINE: `X-Client-Secret:`, not every "token" in a sentence), and 8 hex
  * digits in a row (every iKey pattern, known keys included). A string with none of them comes out
  * of redactText unchanged, so most strings of a line (methods, header values, times, hosts) skip
  * the dozen patterns; test/redaction checks this against every string of the secret corpus.
  */
 const MAY_HOLD_SECRET =
-  /[=%"@\\]|bearer|basic|eyJ|authorization|api-key|functions-key|subscription-key|identity-header|secret|cookie|token|pass|pwd|assertion|sig|key[ \t]*:|[0-9a-f]{8}/i;
+  /[=%"@\\]|bearer|basic|eyJ|(?:auth|key|secret|token|pass|pwd|assertion|sig|cookie|identity)[A-Za-z0-9_.-]*[ \t]*:|[0-9a-f]{8}/i;
 
 export function mayHoldSecret(text: string): boolean {
   return MAY_HOLD_SECRET.test(text);

@@ -85,4 +85,24 @@ describe("redactText's shortcut changes no result", () => {
       same(randomBytes(randomInt(1, 40)).toString('latin1'));
     }
   });
+  it('a line under any secret-looking name reaches the patterns; prose with those words does not need to', () => {
+    const words = ['auth', 'key', 'secret', 'token', 'pass', 'pwd', 'assertion', 'sig', 'cookie', 'identity'];
+    for (const word of words)
+      for (const line of [
+        `X-${word}-Value: Zq81c0ffee`,
+        `my_${word.toUpperCase()} :  Zq81c0ffee`,
+        `${word}: Zq81c0ffee`,
+      ])
+        same(line);
+    for (const line of [
+      'X-Client-Secret: Zq81c0ffee',
+      'refresh_token: Zq81c0ffee',
+      'DB_PASSWORD : Zq81c0ffee',
+    ]) {
+      same(line);
+      expect(redactText(line)).not.toContain('Zq81c0ffee');
+    }
+    // No colon after the word: no pattern can use it, so the shortcut skips the sentence.
+    expect(mayHoldSecret('renew the token before it expires, then send the batch again')).toBe(false);
+  });
 });
